@@ -1,0 +1,20 @@
+package org.ntx.persistence;
+
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Storage settings we choose for HAPI's JPA layer ({@code ntx.storage.*}).
+ *
+ * @param defaultPageSize search page size when a client does not ask for one
+ * @param maxPageSize     the largest {@code _count} a client may ask for
+ * @param allowExternalReferences whether references to other servers may be stored (EHRs send them)
+ */
+@Validated
+@ConfigurationProperties("ntx.storage")
+public record StorageProperties(
+        @DefaultValue("20") @Min(1) int defaultPageSize,
+        @DefaultValue("500") @Min(1) int maxPageSize,
+        @DefaultValue("true") boolean allowExternalReferences) {}

@@ -1,0 +1,80 @@
+package org.ntx.server;
+
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.provider.IJpaSystemProvider;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
+import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
+import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
+
+/**
+ * The FHIR REST endpoint at {@code /fhir}: HAPI's {@link RestfulServer} over the JPA DAOs. Capabilities add their
+ * operations and interceptors through {@link FhirServerCustomizer} beans.
+ */
+@Configuration
+class FhirEndpointConfig {
+
+    static final String FHIR_PATH = "/fhir";
+
+    @Bean
+    RestfulServer restfulServer(
+            IFhirSystemDao<?, ?> systemDao,
+            ResourceProviderFactory resourceProviders,
+            IJpaSystemProvider systemProvider,
+            ValueSetOperationProvider valueSetOperations,
+            DatabaseBackedPagingProvider pagingProvider,
+            CapabilityStatementInputs capabilityInputs,
+            ServerProperties properties,
+            ObjectProvider<FhirServerCustomizer> customizers) {
+        RestfulServer server = new RestfulServer(systemDao.getContext());
+        server.registerProviders(resourceProviders.createProviders());
+        server.registerProvider(systemProvider);
+        server.registerProvider(valueSetOperations);
+        server.setPagingProvider(pagingProvider);
+        server.setDefaultResponseEncoding(EncodingEnum.JSON);
+        server.setServerConformanceProvider(capabilityInputs.provider(server, systemDao));
+        server.setServerAddressStrategy(StringUtils.hasText(properties.publicBaseUrl())
+                ? new HardcodedServerAddressStrategy(properties.publicBaseUrl())
+                : new IncomingRequestAddressStrategy());
+        customizers.orderedStream().forEach(customizer -> customizer.customize(server));
+        return server;
+    }
+
+    @Bean
+    CapabilityStatementInputs capabilityStatementInputs(
+            JpaStorageSettings storageSettings, ISearchParamRegistry searchParams, IValidationSupport validationSupport) {
+        return new CapabilityStatementInputs(storageSettings, searchParams, validationSupport);
+    }
+
+    @Bean
+    ServletRegistrationBean<RestfulServer> fhirServlet(RestfulServer server) {
+        ServletRegistrationBean<RestfulServer> registration = new ServletRegistrationBean<>(server, FHIR_PATH + "/*");
+        registration.setName("fhir");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    /** What HAPI's CapabilityStatement provider reads besides the server itself. */
+    record CapabilityStatementInputs(
+            JpaStorageSettings storageSettings, ISearchParamRegistry searchParams, IValidationSupport validationSupport) {
+
+        JpaCapabilityStatementProvider provider(RestfulServer server, IFhirSystemDao<?, ?> systemDao) {
+            JpaCapabilityStatementProvider provider = new JpaCapabilityStatementProvider(
+                    server, systemDao, storageSettings, searchParams, validationSupport);
+            provider.setImplementationDescription("Naltrexone FHIR Service");
+            return provider;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package org.ntx.server;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the FHIR endpoint ({@code ntx.server.*}).
+ *
+ * @param publicBaseUrl the FHIR base URL clients see, when the server sits behind a proxy; empty means "as the
+ *                      request arrived"
+ */
+@ConfigurationProperties("ntx.server")
+public record ServerProperties(String publicBaseUrl) {}
