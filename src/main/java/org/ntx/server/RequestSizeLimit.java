@@ -1,0 +1,130 @@
+package org.ntx.server;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+
+/**
+ * Refuses request bodies larger than {@code ntx.limits.max-request-size} with 413 before anything parses them, so a
+ * client cannot exhaust memory with one huge resource. Bodies without a declared length are capped while read.
+ */
+@Configuration
+class RequestSizeLimit {
+
+    @ConfigurationProperties("ntx.limits")
+    record LimitProperties(@DefaultValue("10MB") DataSize maxRequestSize) {}
+
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> requestSizeFilter(LimitProperties limits) {
+        long max = limits.maxRequestSize().toBytes();
+        OncePerRequestFilter filter = new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                                            FilterChain chain) throws ServletException, IOException {
+                long declared = request.getContentLengthLong();
+                if (declared > max) {
+                    tooLarge(request, response, max);
+                    return;
+                }
+                if (declared >= 0) {
+                    chain.doFilter(request, response);
+                    return;
+                }
+                // Chunked body: read it (up to the limit) before anyone parses it.
+                byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                if (body.length > max) {
+                    tooLarge(request, response, max);
+                    return;
+                }
+                chain.doFilter(new BufferedBodyRequest(request, body), response);
+            }
+        };
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    static void tooLarge(HttpServletRequest request, HttpServletResponse response, long max) throws IOException {
+        response.setStatus(413);
+        String message = "Request body larger than " + max + " bytes";
+        if (request.getRequestURI().startsWith("/fhir")) {
+            response.setContentType("application/fhir+json");
+            response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                    + "\"code\":\"too-long\",\"diagnostics\":\"" + message + "\"}]}");
+        } else {
+            response.setContentType("application/json");
+            response.getWriter().write("{\"status\":413,\"error\":\"Payload Too Large\",\"message\":\"" + message
+                    + "\"}");
+        }
+    }
+
+    /** A request whose body has already been read into memory. */
+    static final class BufferedBodyRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
+        private final byte[] body;
+
+        BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public jakarta.servlet.ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new jakarta.servlet.ServletInputStream() {
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(jakarta.servlet.ReadListener listener) {
+                    throw new UnsupportedOperationException("Body is already buffered");
+                }
+
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) {
+                    return in.read(buffer, offset, length);
+                }
+            };
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(),
+                    getCharacterEncoding() == null ? java.nio.charset.StandardCharsets.UTF_8
+                            : java.nio.charset.Charset.forName(getCharacterEncoding())));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}
