@@ -28,6 +28,14 @@ public enum DrugClass {
                 || this == SAMIDORPHAN_COMBINATION || this == BUPROPION_NALTREXONE;
     }
 
+    /**
+     * True for the products that contain naltrexone as an active (not sequestered) ingredient, the ones whose liver
+     * warnings apply. Olanzapine/samidorphan is a blocker without naltrexone.
+     */
+    public boolean containsNaltrexone() {
+        return this == NALTREXONE_ORAL || this == NALTREXONE_EXTENDED_RELEASE || this == BUPROPION_NALTREXONE;
+    }
+
     /** True for opioid agonists and partial agonists of any duration. */
     public boolean isOpioid() {
         return this == OPIOID_SHORT_ACTING || this == OPIOID_LONG_ACTING;
