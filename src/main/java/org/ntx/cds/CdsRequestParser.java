@@ -1,0 +1,153 @@
+package org.ntx.cds;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a CDS Hooks request body. Strict about what the protocol requires (hook, hookInstance, context.patientId),
+ * lenient about FHIR content, because real clients send draft Bundles without {@code type} or a {@code category}
+ * object where R4 has an array: HAPI's lenient error handler keeps what it can parse and drops the rest.
+ */
+@Component
+class CdsRequestParser {
+
+    private final FhirContext fhirContext;
+    private final ObjectMapper json = new ObjectMapper();
+
+    CdsRequestParser(FhirContext fhirContext) {
+        this.fhirContext = fhirContext;
+    }
+
+    CdsRequest parse(String body, CdsHook expectedHook) {
+        JsonNode root = readJson(body);
+        String hook = requiredText(root, "hook");
+        if (!hook.equals(expectedHook.wireName())) {
+            throw CdsRequestException.badRequest(
+                    "This service answers the '" + expectedHook.wireName() + "' hook, not '" + hook + "'");
+        }
+        String hookInstance = requiredText(root, "hookInstance");
+        JsonNode context = root.get("context");
+        if (context == null || !context.isObject()) {
+            throw CdsRequestException.badRequest("'context' is required and must be an object");
+        }
+        String patientId = requiredText(context, "patientId");
+        if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
+            throw CdsRequestException.badRequest("'context.patientId' is not a valid FHIR id");
+        }
+
+        Optional<String> fhirServer = optionalText(root, "fhirServer").map(CdsRequestParser::checkServerUrl);
+        Optional<AccessToken> token = Optional.ofNullable(root.get("fhirAuthorization"))
+                .filter(JsonNode::isObject)
+                .flatMap(auth -> optionalText(auth, "access_token"))
+                .map(AccessToken::new);
+
+        List<Resource> drafts = expectedHook.carriesDraftOrders()
+                ? resourcesIn(context.get("draftOrders"))
+                : List.of();
+        return new CdsRequest(CdsHook.fromWireName(hook).orElseThrow(), hookInstance, patientId,
+                optionalText(context, "userId"), fhirServer, token, drafts, prefetch(root.get("prefetch")));
+    }
+
+    private JsonNode readJson(String body) {
+        if (body == null || body.isBlank()) {
+            throw CdsRequestException.badRequest("The request body is empty");
+        }
+        try {
+            JsonNode root = json.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw CdsRequestException.badRequest("The request body must be a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            throw CdsRequestException.badRequest("The request body is not valid JSON");
+        }
+    }
+
+    private Map<PrefetchKey, List<Resource>> prefetch(JsonNode prefetch) {
+        Map<PrefetchKey, List<Resource>> result = new EnumMap<>(PrefetchKey.class);
+        if (prefetch == null || !prefetch.isObject()) {
+            return result;
+        }
+        for (PrefetchKey key : PrefetchKey.values()) {
+            JsonNode value = prefetch.get(key.key());
+            if (value == null || value.isNull() || !value.isObject()) {
+                continue;
+            }
+            parseResource(value)
+                    .filter(resource -> !(resource instanceof OperationOutcome))
+                    .map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))
+                    .ifPresent(resources -> result.put(key, resources));
+        }
+        return result;
+    }
+
+    private List<Resource> resourcesIn(JsonNode node) {
+        if (node == null || node.isNull() || !node.isObject()) {
+            return List.of();
+        }
+        return parseResource(node)
+                .map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))
+                .orElse(List.of());
+    }
+
+    /** A FHIR resource from JSON, or empty if it is not one we can read at all. */
+    private Optional<Resource> parseResource(JsonNode node) {
+        IParser parser = fhirContext.newJsonParser().setParserErrorHandler(new LenientErrorHandler(false));
+        try {
+            return Optional.of((Resource) parser.parseResource(node.toString()));
+        } catch (DataFormatException | ClassCastException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<Resource> entriesOf(Bundle bundle) {
+        List<Resource> resources = new ArrayList<>();
+        for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+            if (entry.hasResource()) {
+                resources.add(entry.getResource());
+            }
+        }
+        return resources;
+    }
+
+    private static String requiredText(JsonNode node, String field) {
+        return optionalText(node, field).orElseThrow(() ->
+                CdsRequestException.badRequest("'" + field + "' is required and must be a non-empty string"));
+    }
+
+    private static Optional<String> optionalText(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() && !value.asText().isBlank()
+                ? Optional.of(value.asText())
+                : Optional.empty();
+    }
+
+    private static String checkServerUrl(String url) {
+        try {
+            URI uri = URI.create(url);
+            if (uri.getScheme() != null && (uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    && uri.getHost() != null) {
+                return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw CdsRequestException.badRequest("'fhirServer' must be an http(s) URL");
+    }
+}

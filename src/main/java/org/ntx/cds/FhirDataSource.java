@@ -1,0 +1,28 @@
+package org.ntx.cds;
+
+import org.hl7.fhir.r4.model.Resource;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Where a CDS service reads patient data it was not given in prefetch. */
+interface FhirDataSource {
+
+    /**
+     * Runs a relative FHIR search (e.g. {@code MedicationRequest?patient=123}) and returns every match, following
+     * paging links.
+     *
+     * @throws DataUnavailableException when the data cannot be obtained (server down, refused, malformed)
+     */
+    List<Resource> search(String relativeUrl);
+
+    /** Reads one resource; empty if it does not exist. */
+    Optional<Resource> read(String resourceType, String id);
+
+    /** Thrown when a data source cannot deliver; the caller turns it into a data-unavailable finding. */
+    final class DataUnavailableException extends RuntimeException {
+        DataUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.ntx.cds;
+
+import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
+import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
+import org.ntx.rules.Finding;
+import org.ntx.rules.NaltrexoneRules;
+import org.ntx.rules.RuleInput;
+import org.ntx.rules.Trigger;
+import org.ntx.timeline.MedicationEvent;
+import org.ntx.timeline.PatientTimeline;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One CDS call from request to cards: gather the patient's data, map it to a timeline once, run the rules as of now,
+ * render the findings as cards and remember which cards were shown (for feedback and research).
+ */
+@Component
+class NaltrexoneCds {
+
+    private final PatientRecordLoader loader;
+    private final TimelineMapper mapper;
+    private final NaltrexoneRules rules;
+    private final FindingCards cards;
+    private final CardLog cardLog;
+    private final Clock clock;
+
+    NaltrexoneCds(PatientRecordLoader loader, TimelineMapper mapper, NaltrexoneRules rules, FindingCards cards,
+                  CardLog cardLog, Clock clock) {
+        this.loader = loader;
+        this.mapper = mapper;
+        this.rules = rules;
+        this.cards = cards;
+        this.cardLog = cardLog;
+        this.clock = clock;
+    }
+
+    CdsServiceResponseJson respond(CdsServiceDefinition service, CdsRequest request) {
+        Instant asOf = clock.instant();
+        PatientRecord record = loader.load(request);
+        List<Finding> findings = assess(record, request.draftOrders(), trigger(service.hook()), asOf);
+
+        CdsServiceResponseJson response = new CdsServiceResponseJson();
+        List<CardLog.ShownCard> shown = new ArrayList<>();
+        for (Finding finding : findings) {
+            CdsServiceResponseCardJson card = cards.card(finding, request.patientId());
+            response.addCard(card);
+            shown.add(new CardLog.ShownCard(card.getUuid(), service.id(), request.hookInstance(),
+                    request.patientId(), finding.topic().code(), finding.severity().name().toLowerCase(), asOf));
+        }
+        cardLog.recordShown(shown);
+        return response;
+    }
+
+    /**
+     * The same rules for clients without CDS Hooks ({@code $naltrexone-check}, the write-time check): the patient's
+     * data from this server's own store, the given resources as draft orders.
+     */
+    List<Finding> assessFromStore(String patientId, List<Resource> drafts, Trigger trigger) {
+        return assess(loader.loadFromStore(patientId, drafts), drafts, trigger, clock.instant());
+    }
+
+    private List<Finding> assess(PatientRecord record, List<Resource> draftResources, Trigger trigger, Instant asOf) {
+        PatientTimeline timeline = mapper.timeline(record);
+        List<MedicationEvent> drafts = mapper.drafts(record.patientId(), draftResources, asOf, record::medication);
+        return rules.evaluate(new RuleInput(timeline, drafts, asOf, trigger));
+    }
+
+    private static Trigger trigger(CdsHook hook) {
+        return switch (hook) {
+            case ORDER_SELECT -> Trigger.ORDER_SELECT;
+            case ORDER_SIGN -> Trigger.ORDER_SIGN;
+            case PATIENT_VIEW -> Trigger.PATIENT_VIEW;
+        };
+    }
+}

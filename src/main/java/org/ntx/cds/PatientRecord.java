@@ -1,0 +1,29 @@
+package org.ntx.cds;
+
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The FHIR resources one CDS call works from, per prefetch key, with the keys whose data could not be obtained and
+ * the Medication resources that orders and administrations point to.
+ */
+record PatientRecord(
+        String patientId,
+        Map<PrefetchKey, List<Resource>> resources,
+        Set<PrefetchKey> unavailable,
+        Map<String, Medication> medications) {
+
+    List<Resource> get(PrefetchKey key) {
+        return resources.getOrDefault(key, List.of());
+    }
+
+    /** A referenced Medication ({@code Medication/123}), if it could be read. */
+    Optional<Medication> medication(String reference) {
+        return Optional.ofNullable(medications.get(reference));
+    }
+}

@@ -1,0 +1,131 @@
+package org.ntx.cds;
+
+import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationDispense;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Gathers a patient's data for one CDS call: prefetch first; what prefetch lacks is searched on the client's
+ * {@code fhirServer} (with its bearer token) or, without one, in this server's own store. Whatever cannot be read
+ * is recorded as unavailable, never silently left empty.
+ */
+@Component
+class PatientRecordLoader {
+
+    /** The data the rules read; the Patient resource itself is offered in discovery but not needed. */
+    static final Set<PrefetchKey> CLINICAL_DATA = EnumSet.complementOf(EnumSet.of(PrefetchKey.PATIENT));
+
+    private final FhirContext fhirContext;
+    private final FhirDataSource localStore;
+    private final CdsProperties properties;
+
+    /** @param localStore this server's own store ({@link LocalFhirSource} in the application) */
+    PatientRecordLoader(FhirContext fhirContext, FhirDataSource localStore, CdsProperties properties) {
+        this.fhirContext = fhirContext;
+        this.localStore = localStore;
+        this.properties = properties;
+    }
+
+    PatientRecord load(CdsRequest request) {
+        FhirDataSource source = request.fhirServer()
+                .<FhirDataSource>map(url -> new RemoteFhirSource(
+                        fhirContext, url, request.accessToken(), properties.maxPagesPerSearch()))
+                .orElse(localStore);
+        return load(request.patientId(), request.prefetch(), source, request.draftOrders());
+    }
+
+    /** The patient's data from this server's own store (FHIR operations and the write-time check). */
+    PatientRecord loadFromStore(String patientId, List<Resource> drafts) {
+        return load(patientId, Map.of(), localStore, drafts);
+    }
+
+    private PatientRecord load(String patientId, Map<PrefetchKey, List<Resource>> prefetch, FhirDataSource source,
+                               List<Resource> drafts) {
+        Map<PrefetchKey, List<Resource>> resources = new EnumMap<>(PrefetchKey.class);
+        Set<PrefetchKey> unavailable = EnumSet.noneOf(PrefetchKey.class);
+        for (PrefetchKey key : CLINICAL_DATA) {
+            List<Resource> given = prefetch.get(key);
+            if (given != null) {
+                resources.put(key, given);
+                continue;
+            }
+            try {
+                resources.put(key, source.search(key.forPatient(patientId)));
+            } catch (FhirDataSource.DataUnavailableException e) {
+                unavailable.add(key);
+            }
+        }
+
+        Map<String, Medication> medications = new HashMap<>();
+        for (Map.Entry<PrefetchKey, List<Resource>> entry : resources.entrySet()) {
+            for (Resource resource : entry.getValue()) {
+                if (!resolveMedication(resource, source, medications)) {
+                    unavailable.add(entry.getKey());
+                }
+            }
+        }
+        for (Resource draft : drafts) {
+            if (!resolveMedication(draft, source, medications)) {
+                unavailable.add(PrefetchKey.MEDICATION_REQUESTS);
+            }
+        }
+        return new PatientRecord(patientId, resources, unavailable, medications);
+    }
+
+    /**
+     * Reads the Medication a resource points to, unless it is contained. Returns false when a reference could not
+     * be followed, so the caller can say the medication history is incomplete.
+     */
+    private static boolean resolveMedication(Resource resource, FhirDataSource source, Map<String, Medication> cache) {
+        Optional<Reference> reference = medicationReference(resource);
+        if (reference.isEmpty() || !reference.get().hasReference()
+                || reference.get().getReference().startsWith("#")) {
+            return true;
+        }
+        String ref = reference.get().getReference();
+        if (cache.containsKey(ref)) {
+            return true;
+        }
+        String[] parts = ref.split("/");
+        if (parts.length < 2 || !"Medication".equals(parts[parts.length - 2])) {
+            return false;
+        }
+        try {
+            Optional<Resource> medication = source.read("Medication", parts[parts.length - 1]);
+            medication.filter(Medication.class::isInstance)
+                    .ifPresent(m -> cache.put(ref, (Medication) m));
+            return medication.isPresent();
+        } catch (FhirDataSource.DataUnavailableException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Reference> medicationReference(Resource resource) {
+        List<Object> medication = new ArrayList<>();
+        if (resource instanceof MedicationRequest r) {
+            medication.add(r.getMedication());
+        } else if (resource instanceof MedicationAdministration a) {
+            medication.add(a.getMedication());
+        } else if (resource instanceof MedicationDispense d) {
+            medication.add(d.getMedication());
+        } else if (resource instanceof MedicationStatement s) {
+            medication.add(s.getMedication());
+        }
+        return medication.stream().filter(Reference.class::isInstance).map(Reference.class::cast).findFirst();
+    }
+}

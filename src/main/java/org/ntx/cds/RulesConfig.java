@@ -1,0 +1,27 @@
+package org.ntx.cds;
+
+import org.ntx.rules.NaltrexoneRules;
+import org.ntx.rules.OpioidBlockade;
+import org.ntx.rules.Thresholds;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The pure rules as Spring beans, with the site's thresholds. */
+@Configuration
+class RulesConfig {
+
+    @Bean
+    Thresholds thresholds(RuleProperties properties) {
+        return properties.thresholds();
+    }
+
+    @Bean
+    NaltrexoneRules naltrexoneRules(Thresholds thresholds) {
+        return new NaltrexoneRules(thresholds);
+    }
+
+    @Bean
+    OpioidBlockade opioidBlockade(Thresholds thresholds) {
+        return new OpioidBlockade(thresholds);
+    }
+}

@@ -1,0 +1,45 @@
+package org.ntx.profiles;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Our FHIR package as shipped in the jar: {@code fhir-profiles/package.json} (name, version, canonical) and the NPM
+ * tarball {@code fhir-profiles.tgz} the build makes from {@code fhir-profiles/}.
+ */
+public record NaltrexonePackage(String name, String version, String canonical) {
+
+    static final String TARBALL = "fhir-profiles.tgz";
+    private static final String MANIFEST = "fhir-profiles/package.json";
+
+    public static NaltrexonePackage fromClasspath() {
+        try (InputStream in = resource(MANIFEST)) {
+            JsonNode manifest = new ObjectMapper().readTree(in);
+            return new NaltrexonePackage(manifest.path("name").asText(), manifest.path("version").asText(),
+                    manifest.path("canonical").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + MANIFEST, e);
+        }
+    }
+
+    /** The NPM tarball, as HAPI's package installer takes it. */
+    public byte[] tarball() {
+        try (InputStream in = resource(TARBALL)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + TARBALL, e);
+        }
+    }
+
+    private static InputStream resource(String path) throws IOException {
+        InputStream in = NaltrexonePackage.class.getClassLoader().getResourceAsStream(path);
+        if (in == null) {
+            throw new IOException(path + " is not on the classpath (was fhir-profiles/ built into the jar?)");
+        }
+        return in;
+    }
+}

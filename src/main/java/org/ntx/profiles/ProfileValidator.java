@@ -1,0 +1,61 @@
+package org.ntx.profiles;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ValidationOptions;
+import ca.uhn.fhir.validation.ValidationResult;
+import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
+import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.NpmPackageValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * HAPI's instance validator over the R4 core definitions (HAPI's bundled validation resources) and our package,
+ * with snapshots generated from the differentials on first use. Built once and reused: building the support chain is
+ * the expensive part, validating with a warm chain is cheap. Thread-safe, as HAPI's FhirValidator is.
+ */
+public final class ProfileValidator {
+
+    private final FhirValidator validator;
+
+    private ProfileValidator(FhirValidator validator) {
+        this.validator = validator;
+    }
+
+    public static ProfileValidator build(FhirContext fhirContext) {
+        NpmPackageValidationSupport ourPackage = new NpmPackageValidationSupport(fhirContext);
+        try {
+            ourPackage.loadPackageFromClasspath("classpath:" + NaltrexonePackage.TARBALL);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot load our FHIR package for validation", e);
+        }
+        ValidationSupportChain chain = new ValidationSupportChain(
+                ourPackage,
+                new DefaultProfileValidationSupport(fhirContext),
+                new CommonCodeSystemsTerminologyService(fhirContext),
+                new InMemoryTerminologyServerValidationSupport(fhirContext),
+                new SnapshotGeneratingValidationSupport(fhirContext));
+        FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
+        // References to resources the validator cannot see (the patient, the prescriber) are not errors here.
+        instanceValidator.setAnyExtensionsAllowed(true);
+        FhirValidator validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
+        return new ProfileValidator(validator);
+    }
+
+    /** Validates against the profiles the resource declares in {@code meta.profile} (and the base definition). */
+    public ValidationResult validate(IBaseResource resource) {
+        return validator.validateWithResult(resource);
+    }
+
+    /** Validates against one named profile, whatever the resource declares. */
+    public ValidationResult validate(IBaseResource resource, String profileUrl) {
+        return validator.validateWithResult(resource, new ValidationOptions().addProfile(profileUrl));
+    }
+}
