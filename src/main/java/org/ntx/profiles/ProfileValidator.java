@@ -2,6 +2,7 @@ package org.ntx.profiles;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
@@ -9,6 +10,7 @@ import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyS
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.NpmPackageValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.UnknownCodeSystemWarningValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -41,12 +43,23 @@ public final class ProfileValidator {
                 new DefaultProfileValidationSupport(fhirContext),
                 new CommonCodeSystemsTerminologyService(fhirContext),
                 new InMemoryTerminologyServerValidationSupport(fhirContext),
+                unknownCodeSystemsWarn(fhirContext),
                 new SnapshotGeneratingValidationSupport(fhirContext));
         FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
         // References to resources the validator cannot see (the patient, the prescriber) are not errors here.
         instanceValidator.setAnyExtensionsAllowed(true);
         FhirValidator validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
         return new ProfileValidator(validator);
+    }
+
+    /**
+     * RxNorm, LOINC and SNOMED CT cannot ship here (licences, size), so a code from them cannot be looked up: that is a
+     * warning, not an error. Membership in our value sets is still checked, because their codes are enumerated.
+     */
+    static UnknownCodeSystemWarningValidationSupport unknownCodeSystemsWarn(FhirContext fhirContext) {
+        UnknownCodeSystemWarningValidationSupport support = new UnknownCodeSystemWarningValidationSupport(fhirContext);
+        support.setNonExistentCodeSystemSeverity(IValidationSupport.IssueSeverity.WARNING);
+        return support;
     }
 
     /** Validates against the profiles the resource declares in {@code meta.profile} (and the base definition). */

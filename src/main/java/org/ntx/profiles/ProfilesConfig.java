@@ -1,6 +1,8 @@
 package org.ntx.profiles;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.ntx.server.FhirServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +19,17 @@ class ProfilesConfig {
     @Bean
     ProfileValidator profileValidator(FhirContext fhirContext) {
         return ProfileValidator.build(fhirContext);
+    }
+
+    /**
+     * HAPI's own {@code $validate} uses its JPA validation chain; give it the same rule for RxNorm, LOINC and SNOMED CT
+     * codes as our write-time validator (unknown code system: warning; value-set membership still checked), so
+     * {@code $validate} and writes agree.
+     */
+    @Bean
+    SmartInitializingSingleton externalCodeSystemsInJpaValidation(JpaValidationSupportChain chain,
+                                                                  FhirContext fhirContext) {
+        return () -> chain.addValidationSupport(ProfileValidator.unknownCodeSystemsWarn(fhirContext));
     }
 
     @Bean
