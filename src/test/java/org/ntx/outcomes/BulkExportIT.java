@@ -77,7 +77,7 @@ class BulkExportIT {
     void exportsAtPatientLevel() throws Exception {
         List<Resource> exported = export("/fhir/Patient/$export?_type=Patient,MedicationRequest");
         assertThat(exported).anyMatch(r -> r instanceof MedicationRequest m
-                && m.getSubject().getReference().equals(patientId));
+                && patientId.equals(m.getSubject().getReference()));
     }
 
     @Test
@@ -91,6 +91,7 @@ class BulkExportIT {
         assertThat(exported).isNotEmpty().allSatisfy(resource -> {
             String subject = resource instanceof Patient p ? p.getIdElement().toUnqualifiedVersionless().getValue()
                     : ((MedicationRequest) resource).getSubject().getReference();
+            // Every resource of a Group export belongs to one of the Group's members.
             assertThat(subject).isEqualTo(patientId);
         });
     }

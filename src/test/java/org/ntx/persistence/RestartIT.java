@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.ntx.support.RunningServer;
 import org.ntx.support.TestPostgres;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -17,10 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RestartIT {
 
     @Test
-    void keepsDataAcrossARestartOnTheSamePostgresDatabase() {
+    void keepsDataAcrossARestartOnTheSamePostgresDatabase() throws Exception {
         try (TestPostgres postgres = TestPostgres.start()) {
             String patientId;
             try (RunningServer first = RunningServer.start(postgres.springProperties())) {
+                try (Connection connection = first.bean(DataSource.class).getConnection()) {
+                    assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
+                }
                 Patient patient = new Patient();
                 patient.addIdentifier().setSystem("urn:test:mrn").setValue("RESTART-1");
                 patientId = ((IdType) first.fhirClient().create().resource(patient).execute().getId()).getIdPart();

@@ -22,11 +22,18 @@ public final class RunningServer implements AutoCloseable {
         this.context = context;
     }
 
+    /**
+     * Starts the application with these settings given as command-line arguments, which (unlike
+     * {@code SpringApplicationBuilder.properties}, mere defaults) override application.yaml, as an operator's would.
+     */
     public static RunningServer start(Map<String, Object> properties) {
         Map<String, Object> all = new HashMap<>(properties);
         all.put("server.address", "127.0.0.1");
         all.put("server.port", "0");
-        return new RunningServer(new SpringApplicationBuilder(Application.class).properties(all).run());
+        String[] args = all.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        return new RunningServer(new SpringApplicationBuilder(Application.class).run(args));
     }
 
     public int port() {
@@ -35,6 +42,10 @@ public final class RunningServer implements AutoCloseable {
 
     public IGenericClient fhirClient() {
         return FhirTestClient.forPort(context.getBean(FhirContext.class), port());
+    }
+
+    public FhirContext fhirContext() {
+        return context.getBean(FhirContext.class);
     }
 
     public <T> T bean(Class<T> type) {
