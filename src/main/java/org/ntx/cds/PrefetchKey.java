@@ -11,15 +11,26 @@ enum PrefetchKey {
     MEDICATION_ADMINISTRATIONS("medicationAdministrations", "MedicationAdministration?patient={{context.patientId}}"),
     MEDICATION_DISPENSES("medicationDispenses", "MedicationDispense?patient={{context.patientId}}"),
     MEDICATION_STATEMENTS("medicationStatements", "MedicationStatement?patient={{context.patientId}}"),
-    LAB_OBSERVATIONS("labObservations", "Observation?patient={{context.patientId}}&category=laboratory"),
+    /**
+     * Laboratory results. Clients are asked for {@code category=laboratory}; when we fetch ourselves we read all the
+     * patient's Observations, because a urine screen or liver test recorded without a category must not be missed.
+     */
+    LAB_OBSERVATIONS("labObservations", "Observation?patient={{context.patientId}}&category=laboratory",
+            "Observation?patient={{context.patientId}}"),
     CONDITIONS("conditions", "Condition?patient={{context.patientId}}");
 
     private final String key;
     private final String template;
+    private final String fetchQuery;
 
     PrefetchKey(String key, String template) {
+        this(key, template, template);
+    }
+
+    PrefetchKey(String key, String template, String fetchQuery) {
         this.key = key;
         this.template = template;
+        this.fetchQuery = fetchQuery;
     }
 
     String key() {
@@ -30,9 +41,9 @@ enum PrefetchKey {
         return template;
     }
 
-    /** The template with the patient filled in, as a relative FHIR URL. */
+    /** The search we run ourselves when prefetch lacks this key, as a relative FHIR URL. */
     String forPatient(String patientId) {
-        return template.replace("{{context.patientId}}", patientId);
+        return fetchQuery.replace("{{context.patientId}}", patientId);
     }
 
     boolean isSearch() {

@@ -1,0 +1,139 @@
+package org.ntx.outcomes;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.ntx.cds.CardLog;
+import org.ntx.profiles.Canonicals;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The treatment measures as a FHIR MeasureReport (type summary): one group per measure with its initial population,
+ * denominator, numerator and proportion, stratified by formulation and indication; then the CDS card outcomes by topic
+ * and override reason.
+ */
+final class OutcomeReport {
+
+    static final String MEASURE = Canonicals.BASE + "/Measure/naltrexone-outcomes";
+    private static final String POPULATION = "http://terminology.hl7.org/CodeSystem/measure-population";
+
+    private OutcomeReport() {}
+
+    static MeasureReport of(OutcomeStudy.Period period, Instant asOf, OutcomeTally tally, List<CardLog.CardOutcome> cards) {
+        MeasureReport report = new MeasureReport();
+        report.setStatus(MeasureReport.MeasureReportStatus.COMPLETE);
+        report.setType(MeasureReport.MeasureReportType.SUMMARY);
+        report.setMeasure(MEASURE);
+        report.setDate(Date.from(asOf));
+        report.setPeriod(new Period().setStart(Date.from(period.start())).setEnd(Date.from(period.end())));
+        period.group().ifPresent(g -> report.getSubject().setReference(g.getIdElement().toUnqualifiedVersionless()
+                .getValue()));
+
+        OutcomeTally.Stratum all = tally.stratum(OutcomeTally.ALL);
+        for (OutcomeMeasure measure : OutcomeMeasure.values()) {
+            MeasureReport.MeasureReportGroupComponent group = report.addGroup()
+                    .setCode(code(measure.code(), measure.display()));
+            populations(group.getPopulation(), all.patients(), all.counts(measure));
+            all.counts(measure).score().ifPresent(s -> group.setMeasureScore(new Quantity().setValue(s)));
+            if (measure == OutcomeMeasure.OPIOID_ORDER_DURING_BLOCKADE) {
+                group.addPopulation().setCode(new CodeableConcept(new Coding(POPULATION, "measure-observation", null))
+                        .setText("opioid orders during an active blockade")).setCount((int) all.flaggedOrders());
+            }
+            stratify(group, "formulation", measure, tally);
+            stratify(group, "indication", measure, tally);
+        }
+        MeasureReport.MeasureReportGroupComponent pdc = report.addGroup()
+                .setCode(code("oral-pdc-mean", "Mean proportion of days covered, oral courses"));
+        pdc.addPopulation().setCode(population("denominator"))
+                .setCount((int) all.counts(OutcomeMeasure.ORAL_PDC_ADHERENT).denominator());
+        all.meanPdc().ifPresent(mean -> pdc.setMeasureScore(new Quantity().setValue(mean)));
+
+        cardOutcomes(report, cards);
+        return report;
+    }
+
+    private static void populations(List<MeasureReport.MeasureReportGroupPopulationComponent> populations,
+                                    long cohort, OutcomeTally.Counts counts) {
+        populations.add(new MeasureReport.MeasureReportGroupPopulationComponent()
+                .setCode(population("initial-population")).setCount((int) cohort));
+        populations.add(new MeasureReport.MeasureReportGroupPopulationComponent()
+                .setCode(population("denominator")).setCount((int) counts.denominator()));
+        populations.add(new MeasureReport.MeasureReportGroupPopulationComponent()
+                .setCode(population("numerator")).setCount((int) counts.numerator()));
+    }
+
+    private static void stratify(MeasureReport.MeasureReportGroupComponent group, String dimension,
+                                 OutcomeMeasure measure, OutcomeTally tally) {
+        MeasureReport.MeasureReportGroupStratifierComponent stratifier = group.addStratifier();
+        stratifier.addCode(new CodeableConcept().setText(dimension));
+        for (Map.Entry<String, OutcomeTally.Stratum> entry : tally.strata().entrySet()) {
+            if (!entry.getKey().startsWith(dimension + ":")) {
+                continue;
+            }
+            OutcomeTally.Stratum stratum = entry.getValue();
+            MeasureReport.StratifierGroupComponent group2 = stratifier.addStratum()
+                    .setValue(new CodeableConcept().setText(entry.getKey().substring(dimension.length() + 1)));
+            OutcomeTally.Counts counts = stratum.counts(measure);
+            group2.addPopulation().setCode(population("initial-population")).setCount((int) stratum.patients());
+            group2.addPopulation().setCode(population("denominator")).setCount((int) counts.denominator());
+            group2.addPopulation().setCode(population("numerator")).setCount((int) counts.numerator());
+            counts.score().ifPresent(s -> group2.setMeasureScore(new Quantity().setValue(s)));
+        }
+    }
+
+    /**
+     * One group per card topic: cards shown (initial population), answered (denominator), overridden (numerator);
+     * accepted cards and each override reason as strata.
+     */
+    private static void cardOutcomes(MeasureReport report, List<CardLog.CardOutcome> cards) {
+        Map<String, List<CardLog.CardOutcome>> byTopic = new TreeMap<>();
+        cards.forEach(card -> byTopic.computeIfAbsent(card.card().topic(), t -> new java.util.ArrayList<>()).add(card));
+        for (Map.Entry<String, List<CardLog.CardOutcome>> topic : byTopic.entrySet()) {
+            List<CardLog.CardOutcome> shown = topic.getValue();
+            long answered = shown.stream().filter(c -> c.outcome().isPresent()).count();
+            long overridden = shown.stream().filter(c -> c.outcome().filter("overridden"::equals).isPresent()).count();
+            long accepted = shown.stream().filter(c -> c.outcome().filter("accepted"::equals).isPresent()).count();
+            MeasureReport.MeasureReportGroupComponent group = report.addGroup()
+                    .setCode(code("cds-card-overridden:" + topic.getKey(),
+                            "CDS cards of topic " + topic.getKey() + " overridden, of those answered"));
+            group.addPopulation().setCode(population("initial-population").setText("cards shown"))
+                    .setCount(shown.size());
+            group.addPopulation().setCode(population("denominator").setText("cards with feedback"))
+                    .setCount((int) answered);
+            group.addPopulation().setCode(population("numerator").setText("cards overridden"))
+                    .setCount((int) overridden);
+            if (answered > 0) {
+                group.setMeasureScore(new Quantity().setValue((double) overridden / answered));
+            }
+            MeasureReport.MeasureReportGroupStratifierComponent outcome = group.addStratifier();
+            outcome.addCode(new CodeableConcept().setText("outcome"));
+            outcome.addStratum().setValue(new CodeableConcept().setText("accepted"))
+                    .addPopulation().setCode(population("numerator")).setCount((int) accepted);
+            outcome.addStratum().setValue(new CodeableConcept().setText("overridden"))
+                    .addPopulation().setCode(population("numerator")).setCount((int) overridden);
+            MeasureReport.MeasureReportGroupStratifierComponent reasons = group.addStratifier();
+            reasons.addCode(new CodeableConcept().setText("override-reason"));
+            Map<String, Long> byReason = new TreeMap<>();
+            shown.stream().filter(c -> c.outcome().filter("overridden"::equals).isPresent())
+                    .forEach(c -> byReason.merge(c.overrideReason().orElse("none given"), 1L, Long::sum));
+            byReason.forEach((reason, count) -> reasons.addStratum()
+                    .setValue(new CodeableConcept(new Coding(Canonicals.CODE_SYSTEM, reason, null)))
+                    .addPopulation().setCode(population("numerator")).setCount(count.intValue()));
+        }
+    }
+
+    private static CodeableConcept code(String code, String display) {
+        return new CodeableConcept(new Coding(Canonicals.CODE_SYSTEM, code, display)).setText(display);
+    }
+
+    private static CodeableConcept population(String code) {
+        return new CodeableConcept(new Coding(POPULATION, code, null));
+    }
+}

@@ -1,0 +1,111 @@
+package org.ntx.outcomes;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Running counts for every measure, overall and per stratum (formulation, indication). Patients are added one at a
+ * time and then forgotten, so memory does not grow with the cohort.
+ */
+public final class OutcomeTally {
+
+    /** Numerator and denominator of one measure in one stratum. */
+    public static final class Counts {
+        private long numerator;
+        private long denominator;
+
+        void add(boolean inNumerator) {
+            denominator++;
+            if (inNumerator) {
+                numerator++;
+            }
+        }
+
+        void add(long numeratorCount, long denominatorCount) {
+            numerator += numeratorCount;
+            denominator += denominatorCount;
+        }
+
+        public long numerator() {
+            return numerator;
+        }
+
+        public long denominator() {
+            return denominator;
+        }
+
+        public Optional<Double> score() {
+            return denominator == 0 ? Optional.empty() : Optional.of((double) numerator / denominator);
+        }
+    }
+
+    /** One stratum ("all", "formulation:oral", ...). */
+    public static final class Stratum {
+        private long patients;
+        private long flaggedOrders;
+        private double pdcSum;
+        private long pdcCount;
+        private final Map<OutcomeMeasure, Counts> measures = new EnumMap<>(OutcomeMeasure.class);
+
+        public long patients() {
+            return patients;
+        }
+
+        public long flaggedOrders() {
+            return flaggedOrders;
+        }
+
+        public Optional<Double> meanPdc() {
+            return pdcCount == 0 ? Optional.empty() : Optional.of(pdcSum / pdcCount);
+        }
+
+        public Counts counts(OutcomeMeasure measure) {
+            return measures.computeIfAbsent(measure, m -> new Counts());
+        }
+
+        void add(PatientOutcome outcome, double adherentPdc) {
+            patients++;
+            outcome.retained().forEach((days, retained) ->
+                    retained.ifPresent(r -> counts(OutcomeMeasure.retention(days)).add(r)));
+            counts(OutcomeMeasure.INJECTION_ON_TIME).add(outcome.injectionIntervalsOnTime(),
+                    outcome.injectionIntervalsOnTime() + outcome.injectionIntervalsLate());
+            outcome.proportionOfDaysCovered().ifPresent(pdc -> {
+                counts(OutcomeMeasure.ORAL_PDC_ADHERENT).add(pdc >= adherentPdc);
+                pdcSum += pdc;
+                pdcCount++;
+            });
+            counts(OutcomeMeasure.RELAPSE_SIGNAL).add(outcome.firstRelapseSignal().isPresent());
+            counts(OutcomeMeasure.OPIOID_ORDER_DURING_BLOCKADE).add(outcome.flaggedOpioidOrders() > 0);
+            flaggedOrders += outcome.flaggedOpioidOrders();
+            counts(OutcomeMeasure.LIVER_ELEVATION).add(outcome.firstLiverElevation().isPresent());
+            counts(OutcomeMeasure.OVERDOSE_EVENT).add(outcome.firstOverdose().isPresent());
+        }
+    }
+
+    public static final String ALL = "all";
+
+    private final double adherentPdc;
+    private final Map<String, Stratum> strata = new LinkedHashMap<>();
+
+    public OutcomeTally(double adherentPdc) {
+        this.adherentPdc = adherentPdc;
+        strata.put(ALL, new Stratum());
+    }
+
+    public void add(PatientOutcome outcome) {
+        stratum(ALL).add(outcome, adherentPdc);
+        stratum("formulation:" + outcome.formulation().name().toLowerCase()).add(outcome, adherentPdc);
+        stratum("indication:" + outcome.indication().name().toLowerCase()).add(outcome, adherentPdc);
+    }
+
+    public Stratum stratum(String key) {
+        return strata.computeIfAbsent(key, k -> new Stratum());
+    }
+
+    /** Every stratum seen, "all" first. */
+    public Map<String, Stratum> strata() {
+        return strata;
+    }
+}

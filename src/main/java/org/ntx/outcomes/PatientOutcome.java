@@ -1,0 +1,39 @@
+package org.ntx.outcomes;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One patient's naltrexone course, reduced to what the research measures count. Small on purpose: the outcome
+ * computation keeps one of these per patient at most, never the patient's resources.
+ *
+ * @param retained             per retention day (30/90/180): empty when the patient was not followed that long yet
+ * @param injectionIntervalsOnTime consecutive injections no more than 35 days apart
+ * @param injectionIntervalsLate   consecutive injections further apart
+ * @param proportionOfDaysCovered  oral courses only
+ * @param flaggedOpioidOrders  opioid orders written while the blockade was active
+ */
+public record PatientOutcome(
+        String patientId,
+        Instant start,
+        Formulation formulation,
+        Indication indication,
+        Instant coverageEnd,
+        Map<Integer, Optional<Boolean>> retained,
+        int injectionIntervalsOnTime,
+        int injectionIntervalsLate,
+        Optional<Double> proportionOfDaysCovered,
+        Optional<Instant> firstRelapseSignal,
+        int flaggedOpioidOrders,
+        Optional<Instant> firstLiverElevation,
+        Optional<Instant> firstOverdose) {
+
+    public enum Formulation { ORAL, INJECTION }
+
+    public enum Indication { OUD, AUD, UNKNOWN }
+
+    public PatientOutcome {
+        retained = Map.copyOf(retained);
+    }
+}
