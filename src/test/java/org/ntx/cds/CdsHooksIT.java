@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -131,6 +135,44 @@ class CdsHooksIT {
 
         JsonNode card = onlyCardWithTopic(call("naltrexone-order-sign", request), "liver-function");
         assertThat(card.get("indicator").asText()).isEqualTo("critical");
+    }
+
+    @Test
+    void treatsAnOperationOutcomeOrNullInPrefetchAsAbsentAndFetchesThatData() throws Exception {
+        String patientId = storedPatient();
+        ClinicalFixtures story = new ClinicalFixtures(patientId, now);
+        client.create().resource(story.injectionDaysAgo(9)).execute();
+        ObjectNode request = orderSign(patientId, story.draft(OXYCODONE_10));
+        ObjectNode prefetch = request.putObject("prefetch");
+        prefetch.putObject("medicationAdministrations").put("resourceType", "OperationOutcome").putArray("issue")
+                .addObject().put("severity", "error").put("code", "exception");
+        prefetch.putNull("medicationRequests");
+
+        JsonNode card = onlyCardWithTopic(call("naltrexone-order-sign", request), "opioid-blockade-conflict");
+        assertThat(card.get("indicator").asText()).isEqualTo("critical");
+    }
+
+    @Test
+    void resolvesMedicationReferencesInHistoryAndInContainedDraftMedications() throws Exception {
+        String patientId = storedPatient();
+        ClinicalFixtures story = new ClinicalFixtures(patientId, now);
+        Medication vivitrol = new Medication();
+        vivitrol.setCode(new CodeableConcept().addCoding(NALTREXONE_XR_380.copy()));
+        String medicationId = ((IdType) client.create().resource(vivitrol).execute().getId()).getIdPart();
+        MedicationAdministration injection = story.injectionDaysAgo(9);
+        injection.setMedication(new Reference("Medication/" + medicationId));
+        client.create().resource(injection).execute();
+
+        MedicationRequest draft = story.draft(OXYCODONE_10);
+        Medication oxycodone = new Medication();
+        oxycodone.setId("oxy");
+        oxycodone.setCode(new CodeableConcept().addCoding(OXYCODONE_10.copy()));
+        draft.getContained().add(oxycodone);
+        draft.setMedication(new Reference("#oxy"));
+
+        JsonNode card = onlyCardWithTopic(call("naltrexone-order-sign", orderSign(patientId, draft)),
+                "opioid-blockade-conflict");
+        assertThat(card.get("detail").asText()).contains("MedicationAdministration/");
     }
 
     @Test
