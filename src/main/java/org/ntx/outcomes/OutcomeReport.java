@@ -55,6 +55,14 @@ final class OutcomeReport {
                 .setCount((int) all.counts(OutcomeMeasure.ORAL_PDC_ADHERENT).denominator());
         all.meanPdc().ifPresent(mean -> pdc.setMeasureScore(new Quantity().setValue(mean)));
 
+        MeasureReport.MeasureReportGroupComponent intervals = report.addGroup()
+                .setCode(code("injection-interval-days", "Days between consecutive injections (histogram)"));
+        MeasureReport.MeasureReportGroupStratifierComponent histogram = intervals.addStratifier();
+        histogram.addCode(new CodeableConcept().setText("interval-days"));
+        all.intervalHistogram().forEach((bucket, count) -> histogram.addStratum()
+                .setValue(new CodeableConcept().setText(bucket))
+                .addPopulation().setCode(population("numerator")).setCount(count.intValue()));
+
         cardOutcomes(report, cards);
         return report;
     }

@@ -48,6 +48,18 @@ public final class OutcomeTally {
         private double pdcSum;
         private long pdcCount;
         private final Map<OutcomeMeasure, Counts> measures = new EnumMap<>(OutcomeMeasure.class);
+        private final Map<String, Long> intervalHistogram = new LinkedHashMap<>();
+
+        Stratum() {
+            for (String bucket : INTERVAL_BUCKETS) {
+                intervalHistogram.put(bucket, 0L);
+            }
+        }
+
+        /** Injection intervals per bucket of days: "<=28", "29-35", "36-42", "43-56", ">56". */
+        public Map<String, Long> intervalHistogram() {
+            return intervalHistogram;
+        }
 
         public long patients() {
             return patients;
@@ -69,6 +81,7 @@ public final class OutcomeTally {
             patients++;
             outcome.retained().forEach((days, retained) ->
                     retained.ifPresent(r -> counts(OutcomeMeasure.retention(days)).add(r)));
+            outcome.injectionIntervalDays().forEach(days -> intervalHistogram.merge(bucket(days), 1L, Long::sum));
             counts(OutcomeMeasure.INJECTION_ON_TIME).add(outcome.injectionIntervalsOnTime(),
                     outcome.injectionIntervalsOnTime() + outcome.injectionIntervalsLate());
             outcome.proportionOfDaysCovered().ifPresent(pdc -> {
@@ -85,6 +98,20 @@ public final class OutcomeTally {
     }
 
     public static final String ALL = "all";
+    static final java.util.List<String> INTERVAL_BUCKETS = java.util.List.of("<=28", "29-35", "36-42", "43-56", ">56");
+
+    static String bucket(long days) {
+        if (days <= 28) {
+            return "<=28";
+        }
+        if (days <= 35) {
+            return "29-35";
+        }
+        if (days <= 42) {
+            return "36-42";
+        }
+        return days <= 56 ? "43-56" : ">56";
+    }
 
     private final double adherentPdc;
     private final Map<String, Stratum> strata = new LinkedHashMap<>();

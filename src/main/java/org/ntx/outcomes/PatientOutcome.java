@@ -1,6 +1,7 @@
 package org.ntx.outcomes;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param retained             per retention day (30/90/180): empty when the patient was not followed that long yet
  * @param injectionIntervalsOnTime consecutive injections no more than 35 days apart
  * @param injectionIntervalsLate   consecutive injections further apart
+ * @param injectionIntervalDays    every interval between consecutive injections, in days (for the histogram)
  * @param proportionOfDaysCovered  oral courses only
  * @param flaggedOpioidOrders  opioid orders written while the blockade was active
  */
@@ -23,6 +25,7 @@ public record PatientOutcome(
         Map<Integer, Optional<Boolean>> retained,
         int injectionIntervalsOnTime,
         int injectionIntervalsLate,
+        List<Long> injectionIntervalDays,
         Optional<Double> proportionOfDaysCovered,
         Optional<Instant> firstRelapseSignal,
         int flaggedOpioidOrders,
@@ -35,5 +38,6 @@ public record PatientOutcome(
 
     public PatientOutcome {
         retained = Map.copyOf(retained);
+        injectionIntervalDays = List.copyOf(injectionIntervalDays);
     }
 }

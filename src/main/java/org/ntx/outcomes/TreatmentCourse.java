@@ -73,9 +73,11 @@ public final class TreatmentCourse {
                 .map(MedicationEvent::start).distinct().sorted().toList();
         int onTime = 0;
         int late = 0;
+        List<Long> intervalDays = new ArrayList<>();
         for (int i = 1; i < injections.size(); i++) {
-            if (Duration.between(injections.get(i - 1), injections.get(i))
-                    .compareTo(definitions.onTimeInjectionInterval()) <= 0) {
+            Duration interval = Duration.between(injections.get(i - 1), injections.get(i));
+            intervalDays.add(interval.toDays());
+            if (interval.compareTo(definitions.onTimeInjectionInterval()) <= 0) {
                 onTime++;
             } else {
                 late++;
@@ -88,7 +90,7 @@ public final class TreatmentCourse {
 
         Instant treatmentEnd = coverageEnd.isAfter(asOf) ? asOf : coverageEnd;
         return Optional.of(new PatientOutcome(timeline.patientId(), start, formulation, indication(timeline),
-                coverageEnd, retained, onTime, late, pdc,
+                coverageEnd, retained, onTime, late, intervalDays, pdc,
                 firstRelapseSignal(timeline, start, treatmentEnd),
                 flaggedOpioidOrders(timeline, start, asOf),
                 firstLiverElevation(timeline, start, treatmentEnd),

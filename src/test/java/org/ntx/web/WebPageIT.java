@@ -1,0 +1,208 @@
+package org.ntx.web;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.ntx.support.ClinicalFixtures;
+import org.ntx.support.FhirTestClient;
+import org.ntx.support.IntegrationTest;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ntx.support.ClinicalFixtures.OXYCODONE_10;
+
+/**
+ * The web page in a real browser: Debian's headless Chromium through its chromedriver (installed by .ci/run; never
+ * a downloaded browser). Screenshots of each step are saved in target/screenshots.
+ */
+@IntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebPageIT {
+
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FhirContext fhirContext;
+
+    WebDriver browser;
+    String patientId;
+
+    @BeforeAll
+    void startBrowserAndSeedAPatient() throws Exception {
+        IGenericClient client = FhirTestClient.forPort(fhirContext, port);
+        Patient patient = new Patient();
+        patient.addName().setFamily("Webtimeline").addGiven("Dana");
+        patientId = ((IdType) client.create().resource(patient).execute().getId()).getIdPart();
+        ClinicalFixtures story = new ClinicalFixtures(patientId, Instant.now());
+        client.create().resource(story.injectionDaysAgo(50)).execute();
+        client.create().resource(story.injectionDaysAgo(12)).execute();
+        client.create().resource(story.dispenseDaysAgo(OXYCODONE_10, 80, 10)).execute();
+        client.create().resource(story.alt(30, 70, 40)).execute();
+        Observation screen = new Observation();
+        screen.setStatus(Observation.ObservationStatus.FINAL);
+        screen.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patientId));
+        screen.setCode(new CodeableConcept(new Coding("http://loinc.org", "19295-5", "Opiates [Presence] in Urine")));
+        screen.setEffective(new DateTimeType(story.daysAgo(75)));
+        screen.setValue(new StringType("positive"));
+        client.create().resource(screen).execute();
+
+        seedA2023Cohort(client);
+
+        Files.createDirectories(SCREENSHOTS);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1400,1100",
+                "--user-data-dir=" + Files.createTempDirectory("ntx-chromium").toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    /**
+     * Two injection and two oral courses starting in January 2023. Injection: one monthly to 04-26 (covered to
+     * 05-24: retained at 30 and 90 days, not 180), one with a 69-day gap (not retained at 30). Oral: two 30-day
+     * fills (covered to 03-04: retained at 30, not 90), one 20-day fill (not retained at 30).
+     */
+    private void seedA2023Cohort(IGenericClient client) {
+        String[][] injections = {{"2023-01-05", "2023-02-01", "2023-03-01", "2023-03-29", "2023-04-26"},
+                {"2023-01-10", "2023-03-20"}};
+        for (String[] days : injections) {
+            String id = ((IdType) client.create().resource(new Patient()).execute().getId()).getIdPart();
+            for (String day : days) {
+                org.hl7.fhir.r4.model.MedicationAdministration injection = new ClinicalFixtures(id, Instant.now())
+                        .injectionDaysAgo(0);
+                injection.setEffective(new DateTimeType(day + "T10:00:00Z"));
+                client.create().resource(injection).execute();
+            }
+        }
+        String[][] dispenses = {{"2023-01-03", "2023-02-02"}, {"2023-01-20"}};
+        int[] supply = {30, 20};
+        for (int patient = 0; patient < dispenses.length; patient++) {
+            String[] days = dispenses[patient];
+            String id = ((IdType) client.create().resource(new Patient()).execute().getId()).getIdPart();
+            for (String day : days) {
+                org.hl7.fhir.r4.model.MedicationDispense dispense = new ClinicalFixtures(id, Instant.now())
+                        .dispenseDaysAgo(ClinicalFixtures.NALTREXONE_ORAL_50, 0, supply[patient]);
+                dispense.setWhenHandedOverElement(new DateTimeType(day + "T10:00:00Z"));
+                client.create().resource(dispense).execute();
+            }
+        }
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void showsThePatientsInjectionBandsOpioidExposureAndCurrentCards() throws Exception {
+        open();
+        browser.findElement(By.id("patient-query")).sendKeys("Webtimeline");
+        browser.findElement(By.cssSelector("#patient-search button")).click();
+        waitFor(By.cssSelector("[data-patient-id='" + patientId + "']")).click();
+
+        waitFor(By.cssSelector("#timeline [data-kind='injection-band']"));
+        List<WebElement> bands = browser.findElements(By.cssSelector("#timeline [data-kind='injection-band']"));
+        assertThat(bands).hasSize(2);
+        assertThat(browser.findElements(By.cssSelector("#timeline [data-kind='waning-band']"))).hasSize(2);
+        assertThat(browser.findElements(By.cssSelector("#timeline [data-kind='opioid']"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#timeline [data-kind='screen-positive']"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#timeline [data-kind='liver']"))).hasSize(1);
+        assertThat(browser.findElement(By.id("patient-summary")).getText()).contains("Blockade: active");
+        waitFor(By.cssSelector("#patient-cards .card[data-topic='treatment-status']"));
+        screenshot("1-patient-timeline");
+    }
+
+    @Test
+    void showsTheConflictCardForADraftOpioidOrder() throws Exception {
+        open();
+        browser.findElement(By.id("tab-order")).click();
+        browser.findElement(By.id("order-patient")).sendKeys(patientId);
+        new Select(browser.findElement(By.id("order-medication"))).selectByValue("1049683");
+        browser.findElement(By.cssSelector("#order-form button")).click();
+
+        WebElement card = waitFor(By.cssSelector("#order-cards .card[data-topic='opioid-blockade-conflict']"));
+        assertThat(card.getAttribute("class")).contains("critical");
+        assertThat(card.getText()).contains("Remove the opioid order").contains("Override reasons")
+                .contains("MedicationAdministration/");
+        screenshot("2-order-conflict-card");
+    }
+
+    @Test
+    void drawsTheResearchCurves() throws Exception {
+        open();
+        browser.findElement(By.id("tab-research")).click();
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('research-start').value='2023-01-01';"
+                + "document.getElementById('research-end').value='2023-01-31';");
+        browser.findElement(By.cssSelector("#research-form button")).click();
+        waitFor(By.cssSelector("#research-table tr td"));
+
+        // Retention (%) at 0/30/90/180 days: injection 100/50/50/0 and oral 100/50/0/0 for the 2023 cohort.
+        Object curves = ((JavascriptExecutor) browser).executeScript(
+                "return window.ntx.charts['chart-retention'].data.datasets.map(d => d.label + ':' + d.data.join('/'))");
+        assertThat(curves.toString()).contains("Injection:100/50/50/0").contains("Oral:100/50/0/0");
+        assertThat(browser.findElement(By.id("research-summary")).getText())
+                .contains("4 patients started naltrexone");
+        screenshot("3-research-view");
+    }
+
+    @Test
+    void tabsCanBeReachedWithTheKeyboard() {
+        open();
+        WebElement patientTab = browser.findElement(By.id("tab-patient"));
+        patientTab.click();
+        patientTab.sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
+        assertThat(browser.findElement(By.id("tab-order")).getAttribute("aria-selected")).isEqualTo("true");
+        assertThat(browser.findElement(By.id("view-order")).isDisplayed()).isTrue();
+    }
+
+    private void open() {
+        browser.get("http://127.0.0.1:" + port + "/");
+        waitFor(By.id("patient-query"));
+    }
+
+    private WebElement waitFor(By locator) {
+        return new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(driver -> driver.findElements(locator).stream().findFirst().orElse(null));
+    }
+
+    private void screenshot(String name) throws Exception {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}
