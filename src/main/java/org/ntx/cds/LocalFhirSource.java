@@ -18,6 +18,9 @@ import java.util.Optional;
 @Component
 class LocalFhirSource implements FhirDataSource {
 
+    /** The most records of one type read for one patient; more than this is reported as unavailable, not cut. */
+    static final int MAX_RESULTS = 10_000;
+
     private final DaoRegistry daos;
     private final MatchUrlService matchUrls;
 
@@ -31,10 +34,17 @@ class LocalFhirSource implements FhirDataSource {
         try {
             ResourceSearch search = matchUrls.getResourceSearch(relativeUrl);
             SearchParameterMap map = search.getSearchParameterMap();
-            map.setLoadSynchronous(true);
-            return daos.getResourceDao(search.getResourceName())
+            map.setLoadSynchronousUpTo(MAX_RESULTS + 1);
+            List<Resource> results = daos.getResourceDao(search.getResourceName())
                     .searchForResources(map, new SystemRequestDetails())
                     .stream().map(Resource.class::cast).toList();
+            if (results.size() > MAX_RESULTS) {
+                // Never decide on a truncated history: say the data is unavailable instead.
+                throw new DataUnavailableException("More than " + MAX_RESULTS + " results for " + relativeUrl, null);
+            }
+            return results;
+        } catch (DataUnavailableException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new DataUnavailableException("Could not search this server's store for " + relativeUrl, e);
         }

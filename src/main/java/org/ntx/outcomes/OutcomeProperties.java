@@ -9,7 +9,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param pseudonymSalt secret mixed into the pseudonyms of the de-identified export. Set it (from the environment) to
  *                      keep pseudonyms stable across exports and restarts; left empty, a random salt is drawn at each
  *                      start, so pseudonyms cannot be linked across restarts
- * @param pageSize      how many candidate resources are read per page while finding the cohort
  */
 @ConfigurationProperties("ntx.outcomes")
-public record OutcomeProperties(@DefaultValue("") String pseudonymSalt, @DefaultValue("500") int pageSize) {}
+public record OutcomeProperties(@DefaultValue("") String pseudonymSalt) {}

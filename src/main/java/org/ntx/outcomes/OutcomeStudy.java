@@ -1,15 +1,13 @@
 package org.ntx.outcomes;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.TokenOrListParam;
-import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Group;
-import org.hl7.fhir.r4.model.MedicationAdministration;
-import org.hl7.fhir.r4.model.MedicationDispense;
-import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.ntx.cds.StoredTimelines;
 import org.ntx.rules.Thresholds;
@@ -24,8 +22,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Runs the treatment measures over the patients who start naltrexone in a period. Streams: candidates are found by
- * paging through naltrexone records (keeping patient ids only), then each patient's timeline is loaded, reduced to a
+ * Runs the treatment measures over the patients who start naltrexone in a period. Streams: candidates are the ids of
+ * patients with any naltrexone record (an id-only query), then each patient's timeline is loaded, reduced to a
  * {@link PatientOutcome}, handed to the consumers and dropped.
  */
 @Component
@@ -36,13 +34,16 @@ public class OutcomeStudy {
     private final DaoRegistry daos;
     private final StoredTimelines timelines;
     private final TreatmentCourse course;
-    private final OutcomeProperties properties;
+    private final MatchUrlService matchUrls;
+    private final FhirContext fhirContext;
 
-    OutcomeStudy(DaoRegistry daos, StoredTimelines timelines, Thresholds thresholds, OutcomeProperties properties) {
+    OutcomeStudy(DaoRegistry daos, MatchUrlService matchUrls, FhirContext fhirContext, StoredTimelines timelines,
+                 Thresholds thresholds) {
         this.daos = daos;
+        this.matchUrls = matchUrls;
+        this.fhirContext = fhirContext;
         this.timelines = timelines;
         this.course = new TreatmentCourse(OutcomeDefinitions.defaults(), thresholds);
-        this.properties = properties;
     }
 
     /** A reporting period [start, end) and, optionally, a Group whose members bound the cohort. */
@@ -66,27 +67,22 @@ public class OutcomeStudy {
             }
             return patients;
         }
-        collect(MedicationAdministration.class, r -> ((MedicationAdministration) r).getSubject(), patients);
-        collect(MedicationDispense.class, r -> ((MedicationDispense) r).getSubject(), patients);
-        collect(MedicationRequest.class, r -> ((MedicationRequest) r).getSubject(), patients);
+        for (String type : List.of("MedicationAdministration", "MedicationDispense", "MedicationRequest")) {
+            patientsWith(type, patients);
+        }
         return patients;
     }
 
-    private <T extends IBaseResource> void collect(Class<T> type, java.util.function.Function<IBaseResource, Reference>
-            subject, Set<String> patients) {
-        SearchParameterMap map = new SearchParameterMap();
-        TokenOrListParam codes = new TokenOrListParam();
-        NALTREXONE.forEach(code -> codes.add(code.system(), code.value()));
-        map.add("code", codes);
-        IBundleProvider results = daos.getResourceDao(type).search(map, new SystemRequestDetails());
-        int from = 0;
-        while (true) {
-            List<IBaseResource> page = results.getResources(from, from + properties.pageSize());
-            if (page.isEmpty()) {
-                break;
-            }
-            page.forEach(resource -> patientId(subject.apply(resource)).ifPresent(patients::add));
-            from += page.size();
+    /**
+     * Ids of the patients with a naltrexone record of this type: one {@code Patient?_has:...} id query, so only
+     * patient ids are held in memory, never the records themselves.
+     */
+    private void patientsWith(String type, Set<String> patients) {
+        String codes = String.join(",", NALTREXONE.stream().map(c -> c.system() + "|" + c.value()).toList());
+        SearchParameterMap map = matchUrls.translateMatchUrl("Patient?_has:" + type + ":patient:code=" + codes,
+                fhirContext.getResourceDefinition("Patient"));
+        for (IIdType id : daos.getResourceDao(Patient.class).searchForResourceIds(map, new SystemRequestDetails())) {
+            patients.add(id.getIdPart());
         }
     }
 

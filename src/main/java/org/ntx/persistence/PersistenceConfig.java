@@ -55,7 +55,6 @@ class PersistenceConfig {
     JpaStorageSettings jpaStorageSettings(StorageProperties storage) {
         JpaStorageSettings settings = new JpaStorageSettings();
         settings.setAllowExternalReferences(storage.allowExternalReferences());
-        settings.setFetchSizeDefaultMaximum(storage.maxPageSize());
         // EHRs send resources in any order; a reference to a resource not yet sent must not fail the write.
         settings.setAutoCreatePlaceholderReferenceTargets(true);
         settings.setEnforceReferentialIntegrityOnWrite(false);

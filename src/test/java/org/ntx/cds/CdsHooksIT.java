@@ -176,6 +176,24 @@ class CdsHooksIT {
     }
 
     @Test
+    void readsTheWholeHistoryFromItsOwnStoreEvenPastFiveHundredRecords() throws Exception {
+        String patientId = storedPatient();
+        ClinicalFixtures story = new ClinicalFixtures(patientId, now);
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = 0; i < 520; i++) {
+            transaction.addEntry().setResource(story.alt(400 - i * 0.7, 25, 40))
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        }
+        transaction.addEntry().setResource(story.alt(1, 240, 40))
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        client.transaction().withBundle(transaction).execute();
+
+        JsonNode card = onlyCardWithTopic(
+                call("naltrexone-order-sign", orderSign(patientId, story.draft(NALTREXONE_XR_380))), "liver-function");
+        assertThat(card.get("indicator").asText()).isEqualTo("critical");
+    }
+
+    @Test
     void saysDataIsUnavailableWhenTheFhirServerDoesNotAnswer() throws Exception {
         ClinicalFixtures story = new ClinicalFixtures("unreachable-1", now);
         ObjectNode request = orderSign("unreachable-1", story.draft(OXYCODONE_10));

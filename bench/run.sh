@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs the benchmark: packages the server, then starts it (in its own JVM) on embedded PostgreSQL and on the
+# embedded H2 default, loads data through the FHIR API and measures on loopback. Writes bench/results.md.
+# Usage: bench/run.sh [--quick]     (--quick: shorter scenarios and a 100/1,000-patient outcome run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests package
+mvn -B -q -DskipTests test-compile exec:java -Dexec.classpathScope=test \
+  -Dexec.mainClass=org.ntx.bench.Benchmark -Dexec.args="${*:-}"

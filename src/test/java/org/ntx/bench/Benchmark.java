@@ -1,0 +1,487 @@
+package org.ntx.bench;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.SimpleQuantity;
+import org.ntx.support.TestPostgres;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The repository's benchmark: starts the packaged server (as an operator would, in its own JVM) on embedded
+ * PostgreSQL and on the embedded H2 default, loads data through the FHIR API, and measures on loopback the plain
+ * {@code GET Patient/{id}} baseline and the service's own endpoints, reporting each as throughput, p50/p99 latency
+ * and the ratio to the baseline measured in the same run. Results go to bench/results.md.
+ *
+ * <p>Run with {@code bench/run.sh} (see the README). Bounded: every scenario has a fixed warm-up and measuring time.
+ */
+public final class Benchmark {
+
+    private static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
+    private final FhirContext fhirContext = FhirContext.forR4();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final boolean quick;
+    private final Path jar;
+    private final List<String> report = new ArrayList<>();
+
+    private Benchmark(boolean quick, Path jar) {
+        this.quick = quick;
+        this.jar = jar;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean quick = List.of(args).contains("--quick");
+        Path jar;
+        try (var files = Files.list(Path.of("target"))) {
+            jar = files.filter(p -> p.getFileName().toString().matches("naltrexone-fhir-service-.*\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("Run mvn package first"));
+        }
+        new Benchmark(quick, jar).run();
+    }
+
+    private void run() throws Exception {
+        Duration warmUp = Duration.ofSeconds(quick ? 2 : 5);
+        Duration measure = Duration.ofSeconds(quick ? 5 : 15);
+        LoadGenerator load = new LoadGenerator(4, warmUp, measure);
+        header();
+
+        Path h2 = Files.createTempDirectory("ntx-bench-h2");
+        try (Server embedded = Server.start(jar, List.of("--ntx.data-dir=" + h2))) {
+            report.add(String.format(Locale.ROOT, "- Start-up on the embedded H2 default: %.1f s to the first 200 on "
+                    + "/fhir/metadata", embedded.startupSeconds()));
+            List<String> ids = seedCdsPatients(embedded, 50);
+            LoadResult h2Read = load.run("GET Patient/{id} (H2 default)", i -> get(embedded, "/fhir/Patient/"
+                    + ids.get(i % ids.size())));
+            report.add(String.format(Locale.ROOT, "- Plain read on H2: %.0f req/s, p50 %.1f ms", h2Read.throughput(),
+                    h2Read.percentileMillis(50)));
+        }
+
+        try (TestPostgres postgres = TestPostgres.start();
+             Server server = Server.start(jar, List.of("--spring.datasource.url=" + postgres.jdbcUrl(),
+                     "--spring.datasource.username=" + postgres.username(),
+                     "--spring.datasource.password=" + postgres.password()))) {
+            report.add(String.format(Locale.ROOT, "- Start-up on PostgreSQL: %.1f s (reference: a plain HAPI 8.8.0 "
+                    + "JPA server took 37-42 s here, up to ~90 s on a busy box; HAPI-NOTES)", server.startupSeconds()));
+            List<String> ids = seedCdsPatients(server, quick ? 50 : 200);
+            List<String> prefetched = new ArrayList<>();
+            for (String id : ids) {
+                prefetched.add(orderSignWithPrefetch(server, id));
+            }
+            List<LoadResult> results = new ArrayList<>();
+            LoadResult baseline = load.run("GET Patient/{id} (baseline)",
+                    i -> get(server, "/fhir/Patient/" + ids.get(i % ids.size())));
+            results.add(baseline);
+            results.add(load.run("CDS order-sign, full prefetch",
+                    i -> post(server, "/cds-services/naltrexone-order-sign", prefetched.get(i % ids.size()))));
+            results.add(load.run("CDS order-sign, no prefetch (reads own store)",
+                    i -> post(server, "/cds-services/naltrexone-order-sign", orderSign(ids.get(i % ids.size())))));
+            results.add(load.run("CDS patient-view, no prefetch",
+                    i -> post(server, "/cds-services/naltrexone-patient-view", patientView(ids.get(i % ids.size())))));
+            results.add(load.run("GET Patient/{id}/$naltrexone-status",
+                    i -> get(server, "/fhir/Patient/" + ids.get(i % ids.size()) + "/$naltrexone-status")));
+            AtomicLong sequence = new AtomicLong();
+            results.add(load.run("Ingest: profiled transaction, validation on",
+                    i -> post(server, "/fhir", ingestBundle(sequence.incrementAndGet(), true), "application/fhir+json")));
+            results.add(load.run("Ingest: same transaction, no profile claims (validation off)",
+                    i -> post(server, "/fhir", ingestBundle(sequence.incrementAndGet(), false), "application/fhir+json")));
+            table(results, baseline);
+            ratios(results, baseline);
+            outcomes(server);
+        }
+        write();
+    }
+
+    // --- scenarios --------------------------------------------------------------------------------------------
+
+    private void outcomes(Server server) throws Exception {
+        int small = quick ? 100 : 1000;
+        int large = quick ? 1000 : 10000;
+        seedCohort(server, 2021, small);
+        seedCohort(server, 2019, large);
+        Measured smallRun = timeOutcomes(server, 2021);
+        Measured largeRun = timeOutcomes(server, 2019);
+        report.add("");
+        report.add("### Outcomes operation");
+        report.add("");
+        report.add("| Patients seeded | Cohort in the report | Time (s) | Peak server heap during the request (MB) |");
+        report.add("|---|---|---|---|");
+        report.add(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f |", small, smallRun.cohort, smallRun.seconds,
+                smallRun.peakHeapMb));
+        report.add(String.format(Locale.ROOT, "| %d | %d | %.1f | %.0f |", large, largeRun.cohort, largeRun.seconds,
+                largeRun.peakHeapMb));
+        report.add(String.format(Locale.ROOT, "%nTime ratio %dx patients: %.1fx (target: no more than 12x for 10x "
+                + "patients)", large / small, largeRun.seconds / smallRun.seconds));
+    }
+
+    private record Measured(double seconds, double peakHeapMb, int cohort) {}
+
+    private Measured timeOutcomes(Server server, int year) throws Exception {
+        AtomicLong peak = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(heapUsed(server), Math::max);
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        long t0 = System.nanoTime();
+        HttpResponse<String> response = http.send(get(server, "/fhir/$naltrexone-outcomes?start=" + year
+                + "-01-01&end=" + year + "-12-31"), HttpResponse.BodyHandlers.ofString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        sampler.interrupt();
+        sampler.join();
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("outcomes failed: " + response.statusCode());
+        }
+        int cohort = 0;
+        for (JsonNode group : json.readTree(response.body()).path("group")) {
+            if (group.path("code").path("coding").get(0).path("code").asText().equals("retention-30")) {
+                cohort = group.path("population").get(0).path("count").asInt();
+            }
+        }
+        return new Measured(seconds, peak.get() / 1024.0 / 1024.0, cohort);
+    }
+
+    /** Heap in use, summed over the heap pools, from the server's Prometheus endpoint. */
+    private long heapUsed(Server server) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base()
+                    + "/actuator/prometheus")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            double sum = 0;
+            for (String line : r.body().split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return (long) sum;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    // --- data -------------------------------------------------------------------------------------------------
+
+    /** Patients on injections with an opioid order and a liver test, for the CDS scenarios. */
+    private List<String> seedCdsPatients(Server server, int count) throws Exception {
+        List<String> ids = new ArrayList<>();
+        Instant now = Instant.now();
+        for (int i = 0; i < count; i++) {
+            String id = "bench-" + i;
+            Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            Patient patient = new Patient();
+            patient.setId(id);
+            patient.addName().setFamily("Bench" + i);
+            put(tx, patient);
+            add(tx, injection(id, now.minus(10 + i % 20, ChronoUnit.DAYS)));
+            add(tx, injection(id, now.minus(38 + i % 20, ChronoUnit.DAYS)));
+            add(tx, alt(id, now.minus(20, ChronoUnit.DAYS), 30 + i % 200));
+            send(server, tx);
+            ids.add(id);
+        }
+        return ids;
+    }
+
+    private void seedCohort(Server server, int year, int patients) throws Exception {
+        SplittableRandom random = new SplittableRandom(year);
+        LocalDate yearStart = LocalDate.of(year, 1, 1);
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int p = 0; p < patients; p++) {
+            String id = "cohort-" + year + "-" + p;
+            Patient patient = new Patient();
+            patient.setId(id);
+            put(tx, patient);
+            Instant start = yearStart.plusDays(random.nextInt(330)).atStartOfDay().toInstant(ZoneOffset.UTC);
+            int injections = 1 + random.nextInt(7);
+            Instant when = start;
+            for (int k = 0; k < injections; k++) {
+                add(tx, injection(id, when));
+                when = when.plus(26 + random.nextInt(20), ChronoUnit.DAYS);
+            }
+            add(tx, alt(id, start.plus(5, ChronoUnit.DAYS), 20 + random.nextInt(150)));
+            if (tx.getEntry().size() >= 200) {
+                send(server, tx);
+                tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            }
+        }
+        if (!tx.getEntry().isEmpty()) {
+            send(server, tx);
+        }
+    }
+
+    private String ingestBundle(long sequence, boolean profiled) {
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        String patient = "urn:uuid:" + java.util.UUID.nameUUIDFromBytes(("ingest-" + sequence).getBytes());
+        tx.addEntry().setFullUrl(patient).setResource(new Patient()).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        for (int k = 0; k < 4; k++) {
+            MedicationAdministration injection = injection("x", Instant.now().minus(28L * k, ChronoUnit.DAYS));
+            injection.setSubject(new Reference(patient));
+            injection.addPerformer().setActor(new Reference("Practitioner/bench"));
+            injection.getDosage().setSite(new CodeableConcept(new Coding("http://snomed.info/sct",
+                    k % 2 == 0 ? "723979003" : "723980000", null)));
+            injection.addExtension().setUrl("https://ntx.example.org/fhir/StructureDefinition/ntx-lot-number")
+                    .setValue(new org.hl7.fhir.r4.model.StringType("LOT-" + sequence));
+            if (profiled) {
+                injection.getMeta().addProfile(
+                        "https://ntx.example.org/fhir/StructureDefinition/ntx-medicationadministration");
+            }
+            tx.addEntry().setResource(injection).getRequest().setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl("MedicationAdministration");
+        }
+        return fhirContext.newJsonParser().encodeResourceToString(tx);
+    }
+
+    private MedicationAdministration injection(String patientId, Instant when) {
+        MedicationAdministration a = new MedicationAdministration();
+        a.setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED);
+        a.setSubject(new Reference("Patient/" + patientId));
+        a.setMedication(new CodeableConcept(new Coding(RXNORM, "637213", "naltrexone 380 MG Injection")));
+        a.setEffective(new DateTimeType(java.util.Date.from(when)));
+        a.getDosage().setRoute(new CodeableConcept(new Coding("http://snomed.info/sct", "78421000", null)));
+        a.getDosage().setDose((SimpleQuantity) new SimpleQuantity().setValue(380).setUnit("mg")
+                .setSystem("http://unitsofmeasure.org").setCode("mg"));
+        return a;
+    }
+
+    private Observation alt(String patientId, Instant when, double value) {
+        Observation o = new Observation();
+        o.setStatus(Observation.ObservationStatus.FINAL);
+        o.setSubject(new Reference("Patient/" + patientId));
+        o.addCategory().addCoding(new Coding("http://terminology.hl7.org/CodeSystem/observation-category",
+                "laboratory", null));
+        o.setCode(new CodeableConcept(new Coding("http://loinc.org", "1742-6", "ALT")));
+        o.setEffective(new DateTimeType(java.util.Date.from(when)));
+        o.setValue(new Quantity().setValue(value).setSystem("http://unitsofmeasure.org").setCode("U/L"));
+        o.addReferenceRange().setHigh((SimpleQuantity) new SimpleQuantity().setValue(40).setCode("U/L"));
+        return o;
+    }
+
+    private static void put(Bundle tx, Resource resource) {
+        tx.addEntry().setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl(resource.fhirType() + "/" + resource.getIdElement().getIdPart());
+    }
+
+    private static void add(Bundle tx, Resource resource) {
+        tx.addEntry().setResource(resource).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl(resource.fhirType());
+    }
+
+    private void send(Server server, Bundle tx) throws Exception {
+        HttpResponse<String> response = http.send(post(server, "/fhir",
+                fhirContext.newJsonParser().encodeResourceToString(tx), "application/fhir+json"),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("Seeding failed: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private String orderSign(String patientId) {
+        return "{\"hook\":\"order-sign\",\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\",\"context\":{"
+                + "\"userId\":\"Practitioner/bench\",\"patientId\":\"" + patientId + "\",\"draftOrders\":"
+                + "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[{\"resource\":{\"resourceType\":"
+                + "\"MedicationRequest\",\"id\":\"d1\",\"status\":\"draft\",\"intent\":\"order\",\"subject\":"
+                + "{\"reference\":\"Patient/" + patientId + "\"},\"medicationCodeableConcept\":{\"coding\":[{\"system\":"
+                + "\"" + RXNORM + "\",\"code\":\"1049683\"}]}}}]}}}";
+    }
+
+    private String patientView(String patientId) {
+        return "{\"hook\":\"patient-view\",\"hookInstance\":\"" + java.util.UUID.randomUUID() + "\",\"context\":{"
+                + "\"userId\":\"Practitioner/bench\",\"patientId\":\"" + patientId + "\"}}";
+    }
+
+    /** An order-sign request carrying the patient's data as prefetch, read once from the server. */
+    private String orderSignWithPrefetch(Server server, String patientId) throws Exception {
+        ObjectNodeBuilder request = new ObjectNodeBuilder(json.readTree(orderSign(patientId)));
+        String[][] keys = {{"medicationRequests", "MedicationRequest"}, {"medicationAdministrations",
+                "MedicationAdministration"}, {"medicationDispenses", "MedicationDispense"},
+                {"medicationStatements", "MedicationStatement"}, {"conditions", "Condition"}};
+        for (String[] key : keys) {
+            request.prefetch(key[0], fetch(server, "/fhir/" + key[1] + "?patient=" + patientId));
+        }
+        request.prefetch("labObservations", fetch(server, "/fhir/Observation?patient=" + patientId
+                + "&category=laboratory"));
+        return request.toString();
+    }
+
+    private JsonNode fetch(Server server, String path) throws Exception {
+        return json.readTree(http.send(get(server, path), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static final class ObjectNodeBuilder {
+        private final com.fasterxml.jackson.databind.node.ObjectNode root;
+
+        ObjectNodeBuilder(JsonNode root) {
+            this.root = (com.fasterxml.jackson.databind.node.ObjectNode) root;
+        }
+
+        void prefetch(String key, JsonNode value) {
+            com.fasterxml.jackson.databind.node.ObjectNode prefetch = root.has("prefetch")
+                    ? (com.fasterxml.jackson.databind.node.ObjectNode) root.get("prefetch") : root.putObject("prefetch");
+            prefetch.set(key, value);
+        }
+
+        @Override
+        public String toString() {
+            return root.toString();
+        }
+    }
+
+    private static HttpRequest get(Server server, String path) {
+        return HttpRequest.newBuilder(URI.create(server.base() + path)).header("Accept", "application/json")
+                .timeout(Duration.ofMinutes(10)).GET().build();
+    }
+
+    private static HttpRequest post(Server server, String path, String body) {
+        return post(server, path, body, "application/json");
+    }
+
+    private static HttpRequest post(Server server, String path, String body, String type) {
+        return HttpRequest.newBuilder(URI.create(server.base() + path)).header("Content-Type", type)
+                .header("Accept", "application/json").timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+    }
+
+    // --- report -----------------------------------------------------------------------------------------------
+
+    private void header() {
+        Runtime runtime = Runtime.getRuntime();
+        long memoryBytes = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        report.add("# Benchmark results");
+        report.add("");
+        report.add(String.format(Locale.ROOT, "Run %s%s on %d cores, %.1f GiB memory, Java %s (%s). Loopback only, "
+                        + "4 client workers, %s.", Instant.now().truncatedTo(ChronoUnit.SECONDS), quick ? " (quick)" : "",
+                runtime.availableProcessors(), memoryBytes / 1024.0 / 1024 / 1024, System.getProperty("java.version"),
+                System.getProperty("java.vendor"), quick ? "2 s warm-up + 5 s measured per scenario"
+                        : "5 s warm-up + 15 s measured per scenario"));
+        report.add("");
+    }
+
+    private void table(List<LoadResult> results, LoadResult baseline) {
+        report.add("");
+        report.add("### Throughput and latency (PostgreSQL)");
+        report.add("");
+        report.add("| Scenario | req/s | p50 ms | p99 ms | vs GET Patient | errors |");
+        report.add("|---|---|---|---|---|---|");
+        results.forEach(r -> report.add(r.row(baseline.throughput())));
+    }
+
+    private void ratios(List<LoadResult> results, LoadResult baseline) {
+        double prefetch = results.get(1).throughput() / baseline.throughput();
+        double ownStore = results.get(2).throughput() / baseline.throughput();
+        double ingest = results.get(5).throughput() / results.get(6).throughput();
+        report.add("");
+        report.add("### Targets");
+        report.add("");
+        report.add(String.format(Locale.ROOT, "- order-sign with prefetch vs plain read: %.2fx (target >= 1.0x) %s",
+                prefetch, prefetch >= 1.0 ? "met" : "NOT met"));
+        report.add(String.format(Locale.ROOT, "- order-sign reading its own store vs plain read: %.2fx (target >= 0.5x) %s",
+                ownStore, ownStore >= 0.5 ? "met" : "NOT met"));
+        report.add(String.format(Locale.ROOT, "- validated ingest vs unvalidated: %.2fx (target >= 0.8x) %s",
+                ingest, ingest >= 0.8 ? "met" : "NOT met"));
+    }
+
+    private void write() throws IOException {
+        Path out = Path.of("bench", quick ? "results-quick.md" : "results.md");
+        Files.writeString(out, String.join("\n", report) + "\n");
+        System.out.println(String.join("\n", report));
+        System.out.println("Written to " + out);
+    }
+
+    /** The packaged server in its own JVM on a free loopback port. */
+    private static final class Server implements AutoCloseable {
+        private final Process process;
+        private final int port;
+        private final double startupSeconds;
+
+        private Server(Process process, int port, double startupSeconds) {
+            this.process = process;
+            this.port = port;
+            this.startupSeconds = startupSeconds;
+        }
+
+        static Server start(Path jar, List<String> arguments) throws Exception {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx4g", "-jar", jar.toString(),
+                    "--server.address=127.0.0.1", "--server.port=" + port));
+            command.addAll(arguments);
+            long t0 = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(Path.of("target", "bench-server-" + port + ".log").toFile()).start();
+            HttpClient http = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                try {
+                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                            + "/fhir/metadata")).GET().build(), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        return new Server(process, port, (System.nanoTime() - t0) / 1e9);
+                    }
+                } catch (IOException e) {
+                    // not up yet
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Server exited; see target/bench-server-" + port + ".log");
+                }
+                Thread.sleep(250);
+            }
+            process.destroyForcibly();
+            throw new IllegalStateException("Server did not start within 5 minutes");
+        }
+
+        String base() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        double startupSeconds() {
+            return startupSeconds;
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
