@@ -67,20 +67,31 @@ public class OutcomeStudy {
             }
             return patients;
         }
-        for (String type : List.of("MedicationAdministration", "MedicationDispense", "MedicationRequest")) {
-            patientsWith(type, patients);
+        for (String[] typeAndDate : RECORD_DATES) {
+            patientsWith(typeAndDate[0], typeAndDate[1], period, patients);
         }
         return patients;
     }
 
+    /** Naltrexone record types with the search parameter of their date. */
+    private static final String[][] RECORD_DATES = {
+            {"MedicationAdministration", "effective-time"},
+            {"MedicationDispense", "whenhandedover"},
+            {"MedicationRequest", "authoredon"}};
+
     /**
-     * Ids of the patients with a naltrexone record of this type: one {@code Patient?_has:...} id query, so only
-     * patient ids are held in memory, never the records themselves.
+     * Ids of the patients with a naltrexone record of this type dated in the period: one {@code Patient?_has:...} id
+     * query, so only patient ids are held in memory, never the records themselves.
      */
-    private void patientsWith(String type, Set<String> patients) {
+    private void patientsWith(String type, String dateParameter, Period period, Set<String> patients) {
         String codes = String.join(",", NALTREXONE.stream().map(c -> c.system() + "|" + c.value()).toList());
-        SearchParameterMap map = matchUrls.translateMatchUrl("Patient?_has:" + type + ":patient:code=" + codes,
-                fhirContext.getResourceDefinition("Patient"));
+        // A patient whose first naltrexone record falls in the period has some naltrexone record in it: the query
+        // narrows the candidates to those, and the exact start is checked on the timeline afterwards.
+        String has = "_has:" + type + ":patient:";
+        String url = "Patient?" + has + "code=" + codes
+                + "&" + has + dateParameter + "=ge" + period.start()
+                + "&" + has + dateParameter + "=lt" + period.end();
+        SearchParameterMap map = matchUrls.translateMatchUrl(url, fhirContext.getResourceDefinition("Patient"));
         for (IIdType id : daos.getResourceDao(Patient.class).searchForResourceIds(map, new SystemRequestDetails())) {
             patients.add(id.getIdPart());
         }

@@ -96,6 +96,13 @@ public final class Benchmark {
             report.add(String.format(Locale.ROOT, "- Start-up on PostgreSQL: %.1f s (reference: a plain HAPI 8.8.0 "
                     + "JPA server took 37-42 s here, up to ~90 s on a busy box; HAPI-NOTES)", server.startupSeconds()));
             List<String> ids = seedCdsPatients(server, quick ? 50 : 200);
+            // The ingest bundles reference this performer; created once here so that four concurrent writers do
+            // not race to create the same placeholder.
+            Bundle practitioner = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            org.hl7.fhir.r4.model.Practitioner nurse = new org.hl7.fhir.r4.model.Practitioner();
+            nurse.setId("bench");
+            put(practitioner, nurse);
+            send(server, practitioner);
             List<String> prefetched = new ArrayList<>();
             for (String id : ids) {
                 prefetched.add(orderSignWithPrefetch(server, id));
