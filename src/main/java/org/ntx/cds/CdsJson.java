@@ -23,8 +23,4 @@ class CdsJson {
             throw new IllegalStateException("Could not write CDS Hooks JSON", e);
         }
     }
-
-    ObjectMapper mapper() {
-        return mapper;
-    }
 }

@@ -18,10 +18,6 @@ record PatientRecord(
         Set<PrefetchKey> unavailable,
         Map<String, Medication> medications) {
 
-    List<Resource> get(PrefetchKey key) {
-        return resources.getOrDefault(key, List.of());
-    }
-
     /** A referenced Medication ({@code Medication/123}), if it could be read. */
     Optional<Medication> medication(String reference) {
         return Optional.ofNullable(medications.get(reference));

@@ -45,8 +45,4 @@ enum PrefetchKey {
     String forPatient(String patientId) {
         return fetchQuery.replace("{{context.patientId}}", patientId);
     }
-
-    boolean isSearch() {
-        return template.contains("?");
-    }
 }

@@ -352,7 +352,7 @@ public class TimelineMapper {
     }
 
     /** The patient id of a subject reference: {@code Patient/123}, or an absolute URL ending in it. */
-    static Optional<String> patientId(Reference subject) {
+    public static Optional<String> patientId(Reference subject) {
         if (subject == null || !subject.hasReference()) {
             return Optional.empty();
         }

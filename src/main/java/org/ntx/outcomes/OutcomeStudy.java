@@ -8,8 +8,8 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Reference;
 import org.ntx.cds.StoredTimelines;
+import org.ntx.cds.TimelineMapper;
 import org.ntx.rules.Thresholds;
 import org.ntx.timeline.Code;
 import org.springframework.stereotype.Component;
@@ -63,7 +63,7 @@ public class OutcomeStudy {
         Set<String> patients = new LinkedHashSet<>();
         if (period.group().isPresent()) {
             for (Group.GroupMemberComponent member : period.group().get().getMember()) {
-                patientId(member.getEntity()).ifPresent(patients::add);
+                TimelineMapper.patientId(member.getEntity()).ifPresent(patients::add);
             }
             return patients;
         }
@@ -95,14 +95,5 @@ public class OutcomeStudy {
         for (IIdType id : daos.getResourceDao(Patient.class).searchForResourceIds(map, new SystemRequestDetails())) {
             patients.add(id.getIdPart());
         }
-    }
-
-    private static Optional<String> patientId(Reference reference) {
-        if (reference == null || !reference.hasReference()) {
-            return Optional.empty();
-        }
-        String[] parts = reference.getReference().split("/");
-        return parts.length >= 2 && "Patient".equals(parts[parts.length - 2])
-                ? Optional.of(parts[parts.length - 1]) : Optional.empty();
     }
 }
