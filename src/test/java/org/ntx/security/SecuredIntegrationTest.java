@@ -20,13 +20,15 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(
-        classes = Application.class,
+        classes = {Application.class, CdsEchoController.class},
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 "server.address=127.0.0.1",
                 "ntx.security.enabled=true",
                 "ntx.security.issuer=" + TestTokens.FHIR_ISSUER,
-                "ntx.security.jwks=classpath:security/test-issuer-jwks.json"})
+                "ntx.security.jwks=classpath:security/test-issuer-jwks.json",
+                "ntx.security.cds-clients[0].issuer=" + TestTokens.SANDBOX_ISSUER,
+                "ntx.security.cds-clients[0].jwks=classpath:security/test-cds-sandbox-jwks.json"})
 @ContextConfiguration(initializers = PostgresInitializer.class)
 @AutoConfigureObservability
 @interface SecuredIntegrationTest {}
