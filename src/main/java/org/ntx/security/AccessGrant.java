@@ -138,12 +138,4 @@ record AccessGrant(String issuer, String subject, String clientId, String patien
         return !compartmentBound()
                 && permissionsOn(null).containsAll(EnumSet.of(Permission.READ, Permission.SEARCH));
     }
-
-    /** Who the audit trail names: {@code sub}, else the client, else anonymous. */
-    String who() {
-        if (subject != null) {
-            return subject;
-        }
-        return clientId != null ? clientId : "anonymous";
-    }
 }

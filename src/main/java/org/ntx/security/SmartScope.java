@@ -1,6 +1,7 @@
 package org.ntx.security;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -60,7 +61,7 @@ record SmartScope(Context context, String resourceType, Set<Permission> permissi
         if (permissions.isEmpty()) {
             return Optional.empty();
         }
-        Context context = Context.valueOf(matcher.group(1).toUpperCase(java.util.Locale.ROOT));
+        Context context = Context.valueOf(matcher.group(1).toUpperCase(Locale.ROOT));
         String type = matcher.group(2).equals("*") ? null : matcher.group(2);
         return Optional.of(new SmartScope(context, type, permissions));
     }
