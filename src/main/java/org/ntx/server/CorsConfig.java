@@ -24,7 +24,8 @@ class CorsConfig {
         cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
         cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept", "Prefer", "If-Match",
                 "If-None-Exist", "If-None-Match", "X-Request-Id"));
-        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified"));
+        // WWW-Authenticate: a browser app must be able to read why a 401 or 403 happened.
+        cors.setExposedHeaders(List.of("Location", "Content-Location", "ETag", "Last-Modified", "WWW-Authenticate"));
         cors.setMaxAge(properties.maxAgeSeconds());
 
         // Matched on the full request URI: HAPI's servlet sits at /fhir/*, where Spring's path helpers would only see

@@ -1,0 +1,92 @@
+package org.ntx.security;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ntx.server.FhirServerCustomizer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+import java.io.IOException;
+
+/**
+ * The FHIR API as an OAuth 2.0 resource server: Spring Security validates the Bearer token (401 without a valid one),
+ * then HAPI's interceptors apply the token's SMART scopes to every interaction (403 beyond them). The
+ * CapabilityStatement and the SMART configuration stay open.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "ntx.security.enabled", havingValue = "true")
+class FhirSecurityConfig {
+
+    private static final RequestMatcher OPEN = new OrRequestMatcher(
+            RequestPaths.exactly("/fhir/metadata"),
+            RequestPaths.exactly(SmartDiscovery.PATH),
+            RequestPaths.method("OPTIONS"));
+
+    @Bean
+    JwtDecoder fhirTokenDecoder(SecurityProperties security, ResourceLoader resources) {
+        return FhirTokenDecoder.create(security.issuer(), security.audience(),
+                JwkSets.open(security.jwks(), resources));
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain fhirApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
+            throws Exception {
+        FhirAuthErrors errors = new FhirAuthErrors(fhirContext);
+        return http
+                .securityMatcher(RequestPaths.under("/fhir"))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(OPEN).permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(oauth -> oauth
+                        .bearerTokenResolver(ignoringTokensOn(OPEN))
+                        .jwt(jwt -> jwt.decoder(fhirTokenDecoder))
+                        .authenticationEntryPoint(errors)
+                        .accessDeniedHandler(errors))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                .csrf(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .build();
+    }
+
+    @Bean
+    FhirServerCustomizer smartAuthorization(SecurityProperties security) {
+        return server -> {
+            server.registerInterceptor(new SmartAuthorization.PatientCompartmentNarrowing(FhirCallers::grantOf));
+            server.registerInterceptor(new ScopeGate(FhirCallers::grantOf));
+            server.registerInterceptor(new SmartAuthorization(FhirCallers::grantOf));
+            server.registerInterceptor(new SmartDiscovery.CapabilityStatementSecurity(security));
+        };
+    }
+
+    @Bean
+    ServletRegistrationBean<SmartDiscovery.ConfigurationServlet> smartConfiguration(
+            SecurityProperties security, ObjectMapper json) throws IOException {
+        // An exact servlet mapping wins over HAPI's /fhir/* prefix mapping.
+        ServletRegistrationBean<SmartDiscovery.ConfigurationServlet> registration = new ServletRegistrationBean<>(
+                new SmartDiscovery.ConfigurationServlet(security, json), SmartDiscovery.PATH);
+        registration.setName("smartConfiguration");
+        return registration;
+    }
+
+    /** Open URLs ignore a token altogether, so a stale token cannot make the CapabilityStatement answer 401. */
+    static BearerTokenResolver ignoringTokensOn(RequestMatcher open) {
+        DefaultBearerTokenResolver standard = new DefaultBearerTokenResolver();
+        return request -> open.matches(request) ? null : standard.resolve(request);
+    }
+}
