@@ -26,8 +26,22 @@ tabs.forEach((tab, i) => {
   });
 });
 
+// ---- access token -----------------------------------------------------------------------------------------------
+// With authentication on, the server advertises SMART endpoints; the user pastes an access token, kept only for
+// this browser tab (sessionStorage) and sent as a Bearer token to this server and nowhere else.
+const accessForm = document.getElementById('access');
+fetch('/fhir/.well-known/smart-configuration').then(r => { if (r.ok) accessForm.hidden = false; }).catch(() => {});
+accessForm.addEventListener('submit', e => {
+  e.preventDefault();
+  sessionStorage.setItem('ntx-token', document.getElementById('access-token').value.trim());
+  document.getElementById('access-token').value = '';
+});
+
 async function getJson(url, options = {}) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' }, ...options });
+  const headers = { Accept: 'application/json', ...(options.headers || {}) };
+  const token = sessionStorage.getItem('ntx-token');
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(url, { ...options, headers });
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const message = body && (body.message || (body.issue && body.issue[0] && body.issue[0].diagnostics));
@@ -223,7 +237,8 @@ function drawTimeline(t) {
 function cds(serviceId, hook, patientId, draft) {
   const context = { userId: 'Practitioner/web-page', patientId };
   if (draft) context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draft }] };
-  return getJson(`/cds-services/${serviceId}`, {
+  // The page's own entry to the CDS services: same services, authorized by the user's token (see README).
+  return getJson(`/api/cds-services/${serviceId}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify({ hook, hookInstance: crypto.randomUUID(), context })

@@ -1,5 +1,6 @@
 package org.ntx.cds;
 
+import org.ntx.security.PatientDataAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -28,6 +29,11 @@ class CdsErrors {
     @ExceptionHandler(CdsRequestException.class)
     ResponseEntity<Map<String, Object>> clientError(CdsRequestException e) {
         return body(e.status(), e.getMessage());
+    }
+
+    @ExceptionHandler(PatientDataAccess.Denied.class)
+    ResponseEntity<Map<String, Object>> forbidden(PatientDataAccess.Denied e) {
+        return body(HttpStatus.FORBIDDEN, e.getMessage());
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

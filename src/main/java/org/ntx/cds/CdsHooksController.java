@@ -1,8 +1,13 @@
 package org.ntx.cds;
 
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceJson;
+import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServicesJson;
+import jakarta.servlet.http.HttpServletRequest;
+import org.ntx.security.AuditTrail;
+import org.ntx.security.CdsAuditRecord;
+import org.ntx.security.PatientDataAccess;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,29 +18,44 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.security.Principal;
+import java.util.List;
+import java.util.function.Consumer;
+
 /**
  * CDS Hooks 2.0 endpoints beside {@code /fhir}: discovery, one call endpoint per service, and feedback. Thin: parsing
  * lives in {@link CdsRequestParser}, the decision in {@link NaltrexoneCds}, the wire format in HAPI's JSON models.
  */
 @RestController
-@RequestMapping(path = CdsHooksController.BASE_PATH, produces = MediaType.APPLICATION_JSON_VALUE)
+@RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
 class CdsHooksController {
 
     static final String BASE_PATH = "/cds-services";
+
+    /**
+     * The same services for this server's web page. A browser cannot sign a CDS client JWT, so with authentication on
+     * the page calls here with the user's FHIR access token, which must reach the patient in context.
+     */
+    static final String WEB_PAGE_PATH = "/api/cds-services";
 
     private final CdsRequestParser parser;
     private final NaltrexoneCds cds;
     private final CdsFeedback feedback;
     private final CdsJson json;
+    private final AuditTrail audit;
+    private final PatientDataAccess patientAccess;
 
-    CdsHooksController(CdsRequestParser parser, NaltrexoneCds cds, CdsFeedback feedback, CdsJson json) {
+    CdsHooksController(CdsRequestParser parser, NaltrexoneCds cds, CdsFeedback feedback, CdsJson json,
+                       AuditTrail audit, PatientDataAccess patientAccess) {
         this.parser = parser;
         this.cds = cds;
         this.feedback = feedback;
         this.json = json;
+        this.audit = audit;
+        this.patientAccess = patientAccess;
     }
 
-    @GetMapping
+    @GetMapping(path = BASE_PATH)
     String discovery() {
         CdsServicesJson services = new CdsServicesJson();
         for (CdsServiceDefinition definition : CdsServiceDefinition.values()) {
@@ -52,17 +72,61 @@ class CdsHooksController {
         return json.write(services);
     }
 
-    @PostMapping(path = "/{serviceId}")
+    /**
+     * One service call. Every call that reaches a known service is audited (client, user, patient, hook, the cards'
+     * topics), refusals included; the audit trail writes in the background.
+     */
+    @PostMapping(path = BASE_PATH + "/{serviceId}")
     String call(@PathVariable String serviceId, @RequestHeader(name = "Content-Type", required = false) String type,
-                @RequestBody(required = false) String body) {
-        CdsServiceDefinition service = findService(serviceId);
-        requireJson(type);
-        CdsRequest request = parser.parse(body, service.hook());
-        CdsServiceResponseJson response = cds.respond(service, request);
-        return json.write(response);
+                @RequestBody(required = false) String body, Principal client) {
+        return respond(serviceId, type, body, client, request -> { });
     }
 
-    @PostMapping(path = "/{serviceId}/feedback")
+    /** The web page's call: as {@link #call}, after checking that the user's token reaches the patient. */
+    @PostMapping(path = WEB_PAGE_PATH + "/{serviceId}")
+    String callFromWebPage(@PathVariable String serviceId,
+                           @RequestHeader(name = "Content-Type", required = false) String type,
+                           @RequestBody(required = false) String body, Principal user, HttpServletRequest http) {
+        return respond(serviceId, type, body, user,
+                request -> patientAccess.read(user, request.patientId(), http.getRemoteAddr()));
+    }
+
+    private String respond(String serviceId, String type, String body, Principal client,
+                           Consumer<CdsRequest> authorize) {
+        CdsServiceDefinition service = findService(serviceId);
+        CdsRequest request = null;
+        try {
+            requireJson(type);
+            request = parser.parse(body, service.hook());
+            authorize.accept(request);
+            CdsServiceResponseJson response = cds.respond(service, request);
+            audit.cdsCall(auditRecord(service, request, client, response.getCards(), HttpStatus.OK.value()));
+            return json.write(response);
+        } catch (CdsRequestException refused) {
+            audit.cdsCall(auditRecord(service, request, client, List.of(), refused.status().value()));
+            throw refused;
+        } catch (PatientDataAccess.Denied denied) {
+            audit.cdsCall(auditRecord(service, request, client, List.of(), HttpStatus.FORBIDDEN.value()));
+            throw denied;
+        }
+    }
+
+    /** Ids and codes only: the audit record carries no clinical content. */
+    private static CdsAuditRecord auditRecord(CdsServiceDefinition service, CdsRequest request, Principal client,
+                                              List<CdsServiceResponseCardJson> cards, int status) {
+        List<String> topics = cards == null ? List.of() : cards.stream()
+                .map(card -> card.getSource() == null || card.getSource().getTopic() == null
+                        ? "untagged" : card.getSource().getTopic().getCode())
+                .toList();
+        return new CdsAuditRecord(service.id(), service.hook().wireName(),
+                request == null ? null : request.hookInstance(),
+                client == null ? null : client.getName(),
+                request == null ? null : request.userId().orElse(null),
+                request == null ? null : request.patientId(),
+                topics.size(), topics, status);
+    }
+
+    @PostMapping(path = BASE_PATH + "/{serviceId}/feedback")
     String feedback(@PathVariable String serviceId,
                     @RequestHeader(name = "Content-Type", required = false) String type,
                     @RequestBody(required = false) String body) {

@@ -27,6 +27,11 @@ class AuditConfig {
     }
 
     @Bean
+    PatientDataAccess patientDataAccess(SecurityProperties security, AuditTrail trail, Clock clock) {
+        return new PatientDataAccess(security.enabled(), trail, clock);
+    }
+
+    @Bean
     FhirServerCustomizer fhirAudit(AuditTrail trail, Clock clock) {
         return server -> {
             if (trail.active()) {

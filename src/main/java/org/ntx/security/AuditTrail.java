@@ -3,6 +3,7 @@ package org.ntx.security;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,12 @@ public class AuditTrail implements AutoCloseable {
             return thread;
         }, waitThenDrop(properties.enqueueTimeout()));
         Gauge.builder("ntx.audit.queue.size", queue, BlockingQueue::size).register(meters);
+    }
+
+    /** A trail that records nothing, for code run outside the server (tests, tools). */
+    public static AuditTrail inactive() {
+        return new AuditTrail(event -> { }, false, new AuditProperties(false, 1, Duration.ZERO),
+                new SimpleMeterRegistry(), Clock.systemUTC());
     }
 
     /** Whether records are written at all ({@code ntx.security.audit.enabled}). */

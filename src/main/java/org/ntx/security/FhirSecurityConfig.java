@@ -64,6 +64,32 @@ class FhirSecurityConfig {
                 .build();
     }
 
+    /**
+     * The web page's API ({@code /api}) carries patient data too: the same access tokens, checked per patient by
+     * {@link PatientDataAccess}.
+     */
+    @Bean
+    @Order(3)
+    SecurityFilterChain webApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
+            throws Exception {
+        FhirAuthErrors errors = new FhirAuthErrors(fhirContext);
+        return http
+                .securityMatcher(RequestPaths.under("/api"))
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(RequestPaths.method("OPTIONS")).permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(oauth -> oauth
+                        .jwt(jwt -> jwt.decoder(fhirTokenDecoder))
+                        .authenticationEntryPoint(errors)
+                        .accessDeniedHandler(errors))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                .csrf(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .build();
+    }
+
     @Bean
     FhirServerCustomizer smartAuthorization(SecurityProperties security) {
         return server -> {

@@ -1,10 +1,12 @@
 package org.ntx.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.ntx.cds.StoredTimelines;
 import org.ntx.rules.BlockadeState;
 import org.ntx.rules.LiverResult;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.NaltrexoneStatus;
+import org.ntx.security.PatientDataAccess;
 import org.ntx.timeline.LabResult;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
@@ -14,6 +16,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.math.BigDecimal;
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -29,11 +32,13 @@ class TimelineApi {
     private final StoredTimelines timelines;
     private final NaltrexoneRules rules;
     private final Clock clock;
+    private final PatientDataAccess access;
 
-    TimelineApi(StoredTimelines timelines, NaltrexoneRules rules, Clock clock) {
+    TimelineApi(StoredTimelines timelines, NaltrexoneRules rules, Clock clock, PatientDataAccess access) {
         this.timelines = timelines;
         this.rules = rules;
         this.clock = clock;
+        this.access = access;
     }
 
     record Event(String reference, String kind, String status, String drugClass, String display, Instant start,
@@ -53,10 +58,11 @@ class TimelineApi {
                     List<Event> medications, List<Lab> labs, List<Liver> latestLiver, List<String> unavailable) {}
 
     @GetMapping(path = "/api/patients/{patientId}/timeline", produces = MediaType.APPLICATION_JSON_VALUE)
-    Timeline timeline(@PathVariable String patientId) {
+    Timeline timeline(@PathVariable String patientId, Principal caller, HttpServletRequest http) {
         if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
             throw new IllegalArgumentException("Not a FHIR id");
         }
+        access.read(caller, patientId, http.getRemoteAddr());
         Instant asOf = clock.instant();
         PatientTimeline timeline = timelines.forPatient(patientId);
         NaltrexoneStatus status = rules.status(timeline, asOf);

@@ -1,5 +1,6 @@
 package org.ntx.web;
 
+import org.ntx.security.PatientDataAccess;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -15,5 +16,11 @@ class WebErrors {
     ResponseEntity<Map<String, Object>> badRequest(IllegalArgumentException e) {
         return ResponseEntity.status(HttpStatus.BAD_REQUEST)
                 .body(Map.of("status", 400, "error", "Bad Request", "message", e.getMessage()));
+    }
+
+    @ExceptionHandler(PatientDataAccess.Denied.class)
+    ResponseEntity<Map<String, Object>> forbidden(PatientDataAccess.Denied e) {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                .body(Map.of("status", 403, "error", "Forbidden", "message", e.getMessage()));
     }
 }

@@ -10,6 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.Thresholds;
+import org.ntx.security.AuditTrail;
+import org.ntx.security.PatientDataAccess;
 import org.ntx.terminology.Terminology;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -53,7 +55,7 @@ class CdsGoldenTest {
         JsonNode request = json.readTree(GOLDEN.resolve(story + ".request.json").toFile());
         String serviceId = "naltrexone-" + request.get("hook").asText();
 
-        JsonNode actual = withoutUuids(json.readTree(controller.call(serviceId, "application/json", request.toString())));
+        JsonNode actual = withoutUuids(json.readTree(controller.call(serviceId, "application/json", request.toString(), null)));
 
         Path expectedFile = GOLDEN.resolve(story + ".response.json");
         if (!Files.exists(expectedFile)) {
@@ -87,7 +89,8 @@ class CdsGoldenTest {
                 new NaltrexoneRules(Thresholds.defaults()), new FindingCards(properties), cardLog,
                 Clock.fixed(AS_OF, ZoneOffset.UTC));
         return new CdsHooksController(new CdsRequestParser(fhirContext), cds, new CdsFeedback(cardLog,
-                Clock.fixed(AS_OF, ZoneOffset.UTC)), new CdsJson(fhirContext));
+                Clock.fixed(AS_OF, ZoneOffset.UTC)), new CdsJson(fhirContext), AuditTrail.inactive(),
+                new PatientDataAccess(false, AuditTrail.inactive(), Clock.fixed(AS_OF, ZoneOffset.UTC)));
     }
 
     private static JsonNode withoutUuids(JsonNode node) {

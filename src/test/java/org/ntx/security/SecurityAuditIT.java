@@ -77,8 +77,8 @@ class SecurityAuditIT {
     @Test
     void recordsACdsCallWithoutCreatingThePatientItNames() {
         String externalPatient = "ehr-" + UUID.randomUUID();
-        String token = TestTokens.sandboxCdsToken(http.url(CdsEchoController.PATH));
-        assertThat(http.postJson(CdsEchoController.PATH, token,
+        String token = TestTokens.sandboxCdsToken(http.url(SecurityCdsClientIT.ORDER_SIGN));
+        assertThat(http.postJson(SecurityCdsClientIT.ORDER_SIGN, token,
                 SecurityCdsClientIT.hookRequest(externalPatient, null)).statusCode()).isEqualTo(200);
 
         AuditEvent call = awaitEvent("AuditEvent?entity-name:exact=Patient/" + externalPatient, event -> true);

@@ -21,14 +21,15 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * CDS Hooks client authentication with security on: every service call needs a JWT from a trusted client; the public
- * sandbox's ES384 tokens (with their internet jku) are accepted with its keys configured out of band. The service
- * here is a test stand-in ({@link CdsEchoController}); calls to services this branch does not have pass
- * authentication and then find nothing (404).
+ * CDS Hooks client authentication with security on: every call to the real services needs a JWT from a trusted
+ * client; the public sandbox's ES384 tokens (with their internet jku) are accepted with its keys configured out of
+ * band.
  */
 @SecuredIntegrationTest
 @ExtendWith(OutputCaptureExtension.class)
 class SecurityCdsClientIT {
+
+    static final String ORDER_SIGN = "/cds-services/naltrexone-order-sign";
 
     @LocalServerPort
     int port;
@@ -49,7 +50,7 @@ class SecurityCdsClientIT {
 
     @Test
     void refusesAServiceCallWithoutAJwt() throws Exception {
-        HttpResponse<String> response = http.postJson(CdsEchoController.PATH, null, hookRequest("p-1", null));
+        HttpResponse<String> response = http.postJson(ORDER_SIGN, null, hookRequest("p-1", null));
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
         JsonNode body = json.readTree(response.body());
@@ -60,36 +61,34 @@ class SecurityCdsClientIT {
 
     @Test
     void acceptsTheSandboxsEs384TokenAndRefusesItsReplay() throws Exception {
-        String token = TestTokens.sandboxCdsToken(http.url(CdsEchoController.PATH));
+        String token = TestTokens.sandboxCdsToken(http.url(ORDER_SIGN));
 
-        HttpResponse<String> accepted = http.postJson(CdsEchoController.PATH, token, hookRequest("p-2", null));
+        HttpResponse<String> accepted = http.postJson(ORDER_SIGN, token, hookRequest("p-2", null));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
-        assertThat(json.readTree(accepted.body()).get("client").asText()).isEqualTo(TestTokens.SANDBOX_ISSUER);
+        assertThat(json.readTree(accepted.body()).get("cards").isArray()).isTrue();
 
-        HttpResponse<String> replayed = http.postJson(CdsEchoController.PATH, token, hookRequest("p-2", null));
+        HttpResponse<String> replayed = http.postJson(ORDER_SIGN, token, hookRequest("p-2", null));
         assertThat(replayed.statusCode()).isEqualTo(401);
         assertThat(json.readTree(replayed.body()).get("message").asText()).contains("already been used");
     }
 
     @Test
-    void letsAnAuthenticatedCallThroughToAnyServicePath() {
-        String service = "/cds-services/naltrexone-order-check";
-        HttpResponse<String> response = http.postJson(service, TestTokens.sandboxCdsToken(http.url(service)),
-                "{\"hook\":\"order-sign\"}");
-        // No CDS controller on this branch: past authentication there is nothing to answer.
-        assertThat(response.statusCode()).isNotIn(401, 403);
+    void aTokenForOneServiceDoesNotOpenTheOthers() {
+        String token = TestTokens.sandboxCdsToken(http.url(ORDER_SIGN));
+        assertThat(http.postJson("/cds-services/naltrexone-patient-view", token,
+                "{\"hook\":\"patient-view\"}").statusCode()).isEqualTo(401);
     }
 
     @Test
     void refusesATokenForAnotherService() {
         String token = TestTokens.sandboxCdsToken(http.url("/cds-services/another-service"));
-        assertThat(http.postJson(CdsEchoController.PATH, token, hookRequest("p-3", null)).statusCode())
+        assertThat(http.postJson(ORDER_SIGN, token, hookRequest("p-3", null)).statusCode())
                 .isEqualTo(401);
     }
 
     @Test
     void refusesAnUnknownIssuerHmacUnsignedAndExpiredTokens() {
-        String audience = http.url(CdsEchoController.PATH);
+        String audience = http.url(ORDER_SIGN);
         String unknownIssuer = TestTokens.sign(TestTokens.testSandboxKey(), JWSAlgorithm.ES384,
                 TestTokens.cdsClaims("https://ehr.unknown.example", audience).build(), TestTokens.SANDBOX_JKU);
         String hmac = TestTokens.hmac(TestTokens.cdsClaims(TestTokens.SANDBOX_ISSUER, audience).build());
@@ -100,7 +99,7 @@ class SecurityCdsClientIT {
         String expired = TestTokens.sign(TestTokens.testSandboxKey(), JWSAlgorithm.ES384, expiredClaims, null);
 
         for (String token : new String[] {unknownIssuer, hmac, unsigned, expired}) {
-            assertThat(http.postJson(CdsEchoController.PATH, token, hookRequest("p-4", null)).statusCode())
+            assertThat(http.postJson(ORDER_SIGN, token, hookRequest("p-4", null)).statusCode())
                     .isEqualTo(401);
         }
     }
@@ -108,13 +107,13 @@ class SecurityCdsClientIT {
     @Test
     void refusalsCarryCorsHeadersAndPreflightNeedsNoToken() {
         String origin = "https://sandbox.cds-hooks.org";
-        HttpResponse<String> refused = http.send(http.request(CdsEchoController.PATH, null)
+        HttpResponse<String> refused = http.send(http.request(ORDER_SIGN, null)
                 .header("Origin", origin).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).contains(origin);
 
-        HttpResponse<String> preflight = http.send(http.request(CdsEchoController.PATH, null)
+        HttpResponse<String> preflight = http.send(http.request(ORDER_SIGN, null)
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", origin)
                 .header("Access-Control-Request-Method", "POST")
@@ -126,29 +125,32 @@ class SecurityCdsClientIT {
     @Test
     void neverLogsTheFhirAccessTokenLentInTheRequestOrTheClientJwt(CapturedOutput output) {
         String lentToken = "ntx-test-fhirAuthorization-" + UUID.randomUUID();
-        String jwt = TestTokens.sandboxCdsToken(http.url(CdsEchoController.PATH));
+        String jwt = TestTokens.sandboxCdsToken(http.url(ORDER_SIGN));
 
-        assertThat(http.postJson(CdsEchoController.PATH, jwt, hookRequest("p-5", lentToken)).statusCode())
+        assertThat(http.postJson(ORDER_SIGN, jwt, hookRequest("p-5", lentToken)).statusCode())
                 .isEqualTo(200);
-        assertThat(http.postJson(CdsEchoController.PATH, jwt, hookRequest("p-5", lentToken)).statusCode())
+        assertThat(http.postJson(ORDER_SIGN, jwt, hookRequest("p-5", lentToken)).statusCode())
                 .isEqualTo(401); // refused (replay), and still not logged
-        assertThat(http.postJson(CdsEchoController.PATH, "not-a-jwt", hookRequest("p-5", lentToken)).statusCode())
+        assertThat(http.postJson(ORDER_SIGN, "not-a-jwt", hookRequest("p-5", lentToken)).statusCode())
                 .isEqualTo(401);
 
         assertThat(output.getAll()).doesNotContain(lentToken).doesNotContain(jwt)
                 .doesNotContain(jwt.substring(jwt.lastIndexOf('.') + 1));
     }
 
-    /** A CDS Hooks request as a client sends it, optionally lending a FHIR access token. */
+    /**
+     * A CDS Hooks request as a client sends it, optionally lending a FHIR access token for a FHIR server on a closed
+     * loopback port (the service tries it, fails fast, and answers with a data-unavailable card).
+     */
     static String hookRequest(String patientId, String fhirAccessToken) {
         String authorization = fhirAccessToken == null ? "" : """
-                "fhirServer": "https://ehr.example.org/fhir",
+                "fhirServer": "http://127.0.0.1:9/fhir",
                 "fhirAuthorization": {"access_token": "%s", "token_type": "Bearer", "expires_in": 300,
                                       "scope": "patient/*.rs", "subject": "cds-service"},
                 """.formatted(fhirAccessToken);
         return """
                 {"hook": "order-sign", "hookInstance": "%s", %s
-                 "context": {"userId": "Practitioner/example", "patientId": "%s", "draftOrders": {}}}
+                 "context": {"userId": "Practitioner/example", "patientId": "%s", "draftOrders": {"resourceType": "Bundle", "type": "collection"}}}
                 """.formatted(UUID.randomUUID(), authorization, patientId);
     }
 }
