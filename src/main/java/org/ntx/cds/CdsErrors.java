@@ -1,6 +1,7 @@
 package org.ntx.cds;
 
 import org.ntx.security.PatientDataAccess;
+import org.ntx.server.DatabaseOutage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -58,6 +59,11 @@ class CdsErrors {
 
     @ExceptionHandler(RuntimeException.class)
     ResponseEntity<Map<String, Object>> serverFault(RuntimeException e) {
+        if (DatabaseOutage.isOutage(e)) {
+            log.warn("CDS request failed: the database is unreachable ({})", e.getClass().getSimpleName());
+            return body(HttpStatus.SERVICE_UNAVAILABLE, "The service's database is temporarily unavailable; retry"
+                    + " in a few seconds");
+        }
         log.error("CDS service failed", e);
         return body(HttpStatus.INTERNAL_SERVER_ERROR, "The CDS service failed; the failure has been logged");
     }

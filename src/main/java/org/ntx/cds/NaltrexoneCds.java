@@ -2,13 +2,16 @@ package org.ntx.cds;
 
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
+import org.hl7.fhir.r4.model.Resource;
 import org.ntx.rules.Finding;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.RuleInput;
 import org.ntx.rules.Trigger;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
-import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -22,6 +25,8 @@ import java.util.List;
  */
 @Component
 class NaltrexoneCds {
+
+    private static final Logger log = LoggerFactory.getLogger(NaltrexoneCds.class);
 
     private final PatientRecordLoader loader;
     private final TimelineMapper mapper;
@@ -53,7 +58,13 @@ class NaltrexoneCds {
             shown.add(new CardLog.ShownCard(card.getUuid(), service.id(), request.hookInstance(),
                     request.patientId(), finding.topic().code(), finding.severity().name().toLowerCase(), asOf));
         }
-        cardLog.recordShown(shown);
+        try {
+            cardLog.recordShown(shown);
+        } catch (DataAccessException e) {
+            // The cards are the safety message and go out regardless; the research log loses these entries.
+            log.warn("Could not log {} shown card(s) of a {} call ({}); the cards were still returned",
+                    shown.size(), service.id(), e.getClass().getSimpleName());
+        }
         return response;
     }
 

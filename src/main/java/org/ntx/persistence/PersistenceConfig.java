@@ -1,6 +1,7 @@
 package org.ntx.persistence;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.IDaoRegistry;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
@@ -36,10 +37,11 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+import org.springframework.orm.jpa.SharedEntityManagerCreator;
 
-import javax.sql.DataSource;
 import java.util.HashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * The beans HAPI's JPA configuration expects the application to provide: the entity manager over HAPI's entities,
@@ -122,6 +124,14 @@ class PersistenceConfig {
                 return dialect;
             }
         };
+    }
+
+    /** Registered with the storage interceptors, so it guards updates from every entry point. */
+    @Bean
+    IfMatchGuard ifMatchGuard(EntityManagerFactory entityManagerFactory, IInterceptorService interceptors) {
+        IfMatchGuard guard = new IfMatchGuard(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
+        interceptors.registerInterceptor(guard);
+        return guard;
     }
 
     @Bean

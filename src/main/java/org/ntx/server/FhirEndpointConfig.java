@@ -48,6 +48,7 @@ class FhirEndpointConfig {
         server.setServerAddressStrategy(StringUtils.hasText(properties.publicBaseUrl())
                 ? new HardcodedServerAddressStrategy(properties.publicBaseUrl())
                 : new IncomingRequestAddressStrategy());
+        server.registerInterceptor(new DatabaseOutage.Interceptor());
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
     }
