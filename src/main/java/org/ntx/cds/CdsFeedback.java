@@ -74,8 +74,13 @@ class CdsFeedback {
                     accepted.add(s.path("id").asText());
                 }
             });
-            items.add(new Item(card, outcome, reason, accepted.isEmpty() ? null : String.join(",", accepted),
-                    timestamp(text(node, "outcomeTimestamp"))));
+            String acceptedIds = accepted.isEmpty() ? null : String.join(",", accepted);
+            if (card.length() > 64 || (reason != null && reason.length() > 64)
+                    || (acceptedIds != null && acceptedIds.length() > 512)) {
+                throw CdsRequestException.badRequest("A feedback item is too long: 'card' and the override reason"
+                        + " code take at most 64 characters, the accepted suggestion ids 512 together");
+            }
+            items.add(new Item(card, outcome, reason, acceptedIds, timestamp(text(node, "outcomeTimestamp"))));
         }
         return items;
     }

@@ -143,7 +143,8 @@ class CdsHooksController {
             if (type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.getSubtype().endsWith("+json")) {
                 return;
             }
-        } catch (org.springframework.util.InvalidMimeTypeException e) {
+        } catch (IllegalArgumentException e) {
+            // InvalidMediaTypeException (e.g. an empty header) and InvalidMimeTypeException: both unreadable types.
             // fall through to the refusal
         }
         throw new CdsRequestException(HttpStatus.UNSUPPORTED_MEDIA_TYPE,

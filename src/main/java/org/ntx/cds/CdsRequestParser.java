@@ -27,6 +27,9 @@ import java.util.Optional;
 @Component
 class CdsRequestParser {
 
+    /** The card log stores it in 128 characters; a UUID has 36. */
+    static final int MAX_HOOK_INSTANCE_LENGTH = 128;
+
     private final FhirContext fhirContext;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -42,6 +45,10 @@ class CdsRequestParser {
                     "This service answers the '" + expectedHook.wireName() + "' hook, not '" + hook + "'");
         }
         String hookInstance = requiredText(root, "hookInstance");
+        if (hookInstance.length() > MAX_HOOK_INSTANCE_LENGTH) {
+            throw CdsRequestException.badRequest("'hookInstance' is longer than " + MAX_HOOK_INSTANCE_LENGTH
+                    + " characters (CDS Hooks asks for a UUID)");
+        }
         JsonNode context = root.get("context");
         if (context == null || !context.isObject()) {
             throw CdsRequestException.badRequest("'context' is required and must be an object");
@@ -58,7 +65,7 @@ class CdsRequestParser {
                 .map(AccessToken::new);
 
         List<Resource> drafts = expectedHook.carriesDraftOrders()
-                ? resourcesIn(context.get("draftOrders"))
+                ? draftOrders(context.get("draftOrders"))
                 : List.of();
         return new CdsRequest(CdsHook.fromWireName(hook).orElseThrow(), hookInstance, patientId,
                 optionalText(context, "userId"), fhirServer, token, drafts, prefetch(root.get("prefetch")));
@@ -97,13 +104,21 @@ class CdsRequestParser {
         return result;
     }
 
-    private List<Resource> resourcesIn(JsonNode node) {
-        if (node == null || node.isNull() || !node.isObject()) {
+    /**
+     * The orders being signed. Absent is allowed (order-select before a choice); present but unreadable is refused,
+     * because checking nothing and answering without a card would read as "no conflict".
+     */
+    private List<Resource> draftOrders(JsonNode node) {
+        if (node == null || node.isNull()) {
             return List.of();
+        }
+        if (!node.isObject()) {
+            throw CdsRequestException.badRequest("'context.draftOrders' must be a FHIR Bundle");
         }
         return parseResource(node)
                 .map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))
-                .orElse(List.of());
+                .orElseThrow(() -> CdsRequestException.badRequest(
+                        "'context.draftOrders' could not be read as a FHIR Bundle of orders"));
     }
 
     /** A FHIR resource from JSON, or empty if it is not one we can read at all. */
@@ -112,6 +127,10 @@ class CdsRequestParser {
         try {
             return Optional.of((Resource) parser.parseResource(node.toString()));
         } catch (DataFormatException | ClassCastException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            // HAPI's parser can fail with NullPointerException on some malformed JSON (e.g. an extension that is
+            // not an object): that is still unreadable input, not a fault of ours.
             return Optional.empty();
         }
     }

@@ -1,7 +1,6 @@
 package org.ntx.persistence;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.IDaoRegistry;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
@@ -37,7 +36,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
-import org.springframework.orm.jpa.SharedEntityManagerCreator;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -124,14 +122,6 @@ class PersistenceConfig {
                 return dialect;
             }
         };
-    }
-
-    /** Registered with the storage interceptors, so it guards updates from every entry point. */
-    @Bean
-    IfMatchGuard ifMatchGuard(EntityManagerFactory entityManagerFactory, IInterceptorService interceptors) {
-        IfMatchGuard guard = new IfMatchGuard(SharedEntityManagerCreator.createSharedEntityManager(entityManagerFactory));
-        interceptors.registerInterceptor(guard);
-        return guard;
     }
 
     @Bean

@@ -49,6 +49,7 @@ class FhirEndpointConfig {
                 ? new HardcodedServerAddressStrategy(properties.publicBaseUrl())
                 : new IncomingRequestAddressStrategy());
         server.registerInterceptor(new DatabaseOutage.Interceptor());
+        server.registerInterceptor(new UnreadableInput());
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
     }
