@@ -15,8 +15,6 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
@@ -77,7 +75,7 @@ class CdsSecurityConfig {
                     + " Host header of each request. Set it to the public FHIR base URL in production.");
         }
         CdsServiceUrls urls = new CdsServiceUrls(server.publicBaseUrl());
-        return http
+        http
                 .securityMatcher(RequestPaths.under(CDS_PATH))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(OPEN).permitAll()
@@ -87,12 +85,8 @@ class CdsSecurityConfig {
                         .authenticationManagerResolver(perRequest(verifier, urls))
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
-                .csrf(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .build();
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors));
+        return FhirSecurityConfig.stateless(http).build();
     }
 
     /** The audience depends on the URL called, so each request gets an authentication manager of its own. */

@@ -45,23 +45,7 @@ class FhirSecurityConfig {
     @Order(1)
     SecurityFilterChain fhirApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
             throws Exception {
-        FhirAuthErrors errors = new FhirAuthErrors(fhirContext);
-        return http
-                .securityMatcher(RequestPaths.under("/fhir"))
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(OPEN).permitAll()
-                        .anyRequest().authenticated())
-                .oauth2ResourceServer(oauth -> oauth
-                        .bearerTokenResolver(ignoringTokensOn(OPEN))
-                        .jwt(jwt -> jwt.decoder(fhirTokenDecoder))
-                        .authenticationEntryPoint(errors)
-                        .accessDeniedHandler(errors))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
-                .csrf(AbstractHttpConfigurer::disable)
-                .requestCache(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .build();
+        return jwtProtected(http, "/fhir", OPEN, fhirTokenDecoder, new FhirAuthErrors(fhirContext));
     }
 
     /**
@@ -72,22 +56,33 @@ class FhirSecurityConfig {
     @Order(3)
     SecurityFilterChain webApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
             throws Exception {
-        FhirAuthErrors errors = new FhirAuthErrors(fhirContext);
-        return http
-                .securityMatcher(RequestPaths.under("/api"))
+        return jwtProtected(http, "/api", RequestPaths.method("OPTIONS"), fhirTokenDecoder,
+                new FhirAuthErrors(fhirContext));
+    }
+
+    /** Everything under {@code path} needs a valid access token, except what {@code open} matches. */
+    private static SecurityFilterChain jwtProtected(HttpSecurity http, String path, RequestMatcher open,
+                                                    JwtDecoder decoder, FhirAuthErrors errors) throws Exception {
+        http.securityMatcher(RequestPaths.under(path))
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(RequestPaths.method("OPTIONS")).permitAll()
+                        .requestMatchers(open).permitAll()
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(oauth -> oauth
-                        .jwt(jwt -> jwt.decoder(fhirTokenDecoder))
+                        .bearerTokenResolver(ignoringTokensOn(open))
+                        .jwt(jwt -> jwt.decoder(decoder))
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors))
-                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors))
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors));
+        return stateless(http).build();
+    }
+
+    /** An API chain keeps nothing between requests: no session, no saved request, no CSRF token, no logout page. */
+    static HttpSecurity stateless(HttpSecurity http) throws Exception {
+        return http
                 .csrf(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .build();
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     }
 
     @Bean
