@@ -64,12 +64,61 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
+        boolean profile = List.of(args).contains("--profile");
         Path jar;
         try (var files = Files.list(Path.of("target"))) {
             jar = files.filter(p -> p.getFileName().toString().matches("naltrexone-fhir-service-.*\\.jar"))
                     .findFirst().orElseThrow(() -> new IllegalStateException("Run mvn package first"));
         }
-        new Benchmark(quick, jar).run();
+        if (profile) {
+            new Benchmark(true, jar).profile();
+        } else {
+            new Benchmark(quick, jar).run();
+        }
+    }
+
+    /**
+     * {@code --profile}: the two slowest scenarios only, with Java Flight Recorder on in the server, writing
+     * {@code target/bench-profile.jfr} for {@code bench/hot-methods.py}. No results file.
+     */
+    private void profile() throws Exception {
+        LoadGenerator load = new LoadGenerator(4, Duration.ofSeconds(5), Duration.ofSeconds(20));
+        Path recording = Path.of("target", "bench-profile.jfr").toAbsolutePath();
+        try (TestPostgres postgres = TestPostgres.start();
+             Server server = Server.start(jar, List.of("-XX:StartFlightRecording=filename=" + recording
+                     + ",settings=profile,dumponexit=true"), postgresArguments(postgres))) {
+            List<String> ids = seedCdsPatients(server, 50);
+            createBenchPractitioner(server);
+            AtomicLong sequence = new AtomicLong();
+            for (LoadResult result : List.of(
+                    load.run("CDS order-sign, no prefetch (reads own store)",
+                            i -> post(server, "/cds-services/naltrexone-order-sign", orderSign(ids.get(i % ids.size())))),
+                    load.run("Ingest: profiled transaction, validation on",
+                            i -> post(server, "/fhir", ingestBundle(sequence.incrementAndGet(), true),
+                                    "application/fhir+json")))) {
+                System.out.printf(Locale.ROOT, "%s: %.1f req/s, p50 %.1f ms%n", result.scenario(), result.throughput(),
+                        result.percentileMillis(50));
+            }
+        }
+        System.out.println("Recording: " + recording);
+    }
+
+    private static List<String> postgresArguments(TestPostgres postgres) {
+        return List.of("--spring.datasource.url=" + postgres.jdbcUrl(),
+                "--spring.datasource.username=" + postgres.username(),
+                "--spring.datasource.password=" + postgres.password());
+    }
+
+    /**
+     * The ingest bundles reference this performer; created once here so that four concurrent writers do not race to
+     * create the same placeholder.
+     */
+    private void createBenchPractitioner(Server server) throws Exception {
+        Bundle practitioner = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        org.hl7.fhir.r4.model.Practitioner nurse = new org.hl7.fhir.r4.model.Practitioner();
+        nurse.setId("bench");
+        put(practitioner, nurse);
+        send(server, practitioner);
     }
 
     private void run() throws Exception {
@@ -79,7 +128,7 @@ public final class Benchmark {
         header();
 
         Path h2 = Files.createTempDirectory("ntx-bench-h2");
-        try (Server embedded = Server.start(jar, List.of("--ntx.data-dir=" + h2))) {
+        try (Server embedded = Server.start(jar, List.of(), List.of("--ntx.data-dir=" + h2))) {
             report.add(String.format(Locale.ROOT, "- Start-up on the embedded H2 default: %.1f s to the first 200 on "
                     + "/fhir/metadata", embedded.startupSeconds()));
             List<String> ids = seedCdsPatients(embedded, 50);
@@ -90,19 +139,11 @@ public final class Benchmark {
         }
 
         try (TestPostgres postgres = TestPostgres.start();
-             Server server = Server.start(jar, List.of("--spring.datasource.url=" + postgres.jdbcUrl(),
-                     "--spring.datasource.username=" + postgres.username(),
-                     "--spring.datasource.password=" + postgres.password()))) {
+             Server server = Server.start(jar, List.of(), postgresArguments(postgres))) {
             report.add(String.format(Locale.ROOT, "- Start-up on PostgreSQL: %.1f s (reference: a plain HAPI 8.8.0 "
                     + "JPA server took 37-42 s here, up to ~90 s on a busy box; HAPI-NOTES)", server.startupSeconds()));
             List<String> ids = seedCdsPatients(server, quick ? 50 : 200);
-            // The ingest bundles reference this performer; created once here so that four concurrent writers do
-            // not race to create the same placeholder.
-            Bundle practitioner = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-            org.hl7.fhir.r4.model.Practitioner nurse = new org.hl7.fhir.r4.model.Practitioner();
-            nurse.setId("bench");
-            put(practitioner, nurse);
-            send(server, practitioner);
+            createBenchPractitioner(server);
             List<String> prefetched = new ArrayList<>();
             for (String id : ids) {
                 prefetched.add(orderSignWithPrefetch(server, id));
@@ -443,13 +484,14 @@ public final class Benchmark {
             this.startupSeconds = startupSeconds;
         }
 
-        static Server start(Path jar, List<String> arguments) throws Exception {
+        static Server start(Path jar, List<String> jvmOptions, List<String> arguments) throws Exception {
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            List<String> command = new ArrayList<>(List.of("java", "-Xmx4g", "-jar", jar.toString(),
-                    "--server.address=127.0.0.1", "--server.port=" + port));
+            List<String> command = new ArrayList<>(List.of("java", "-Xmx4g"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar.toString(), "--server.address=127.0.0.1", "--server.port=" + port));
             command.addAll(arguments);
             long t0 = System.nanoTime();
             Process process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -29,6 +29,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,6 +150,51 @@ class ProfilesIT {
                                     assertThat(fhirContext.newJsonParser().encodeResourceToString(
                                             e.getOperationOutcome())).contains(expected.messageFor(file)));
                 }));
+    }
+
+    /**
+     * The same invalid examples, each in a transaction beside a valid example of its type: the whole transaction is
+     * refused with the example's own error, and nothing of it is stored.
+     */
+    @TestFactory
+    Stream<DynamicTest> refusesATransactionHoldingAnInvalidExampleAndStoresNothing() throws IOException {
+        ExpectedErrors expected = ExpectedErrors.load(PACKAGE.resolve("invalid"));
+        List<Resource> valid = files(PACKAGE.resolve("example")).map(this::parse).toList();
+        return files(PACKAGE.resolve("invalid")).filter(expected::covers)
+                .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+                    Resource invalid = parse(file);
+                    Resource companion = valid.stream().filter(r -> r.fhirType().equals(invalid.fhirType()))
+                            .findFirst().orElseThrow().copy();
+                    String tag = UUID.randomUUID().toString();
+                    Bundle transaction = transactionOf(tag, companion, invalid);
+                    assertThatThrownBy(() -> client.transaction().withBundle(transaction).execute())
+                            .isInstanceOfSatisfying(UnprocessableEntityException.class, e ->
+                                    assertThat(fhirContext.newJsonParser().encodeResourceToString(
+                                            e.getOperationOutcome())).contains(expected.messageFor(file)));
+                    Bundle stored = client.search().forResource(invalid.fhirType())
+                            .withTag("urn:ntx:test", tag).returnBundle(Bundle.class).execute();
+                    assertThat(stored.getEntry()).isEmpty();
+                }));
+    }
+
+    @Test
+    void storesATransactionOfEveryValidExample() throws IOException {
+        String tag = UUID.randomUUID().toString();
+        Resource[] examples = files(PACKAGE.resolve("example")).map(this::parse).toArray(Resource[]::new);
+        Bundle response = client.transaction().withBundle(transactionOf(tag, examples)).execute();
+        assertThat(response.getEntry()).hasSize(examples.length)
+                .allSatisfy(entry -> assertThat(entry.getResponse().getStatus()).startsWith("201"));
+    }
+
+    private static Bundle transactionOf(String tag, Resource... resources) {
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (Resource resource : resources) {
+            resource.setId((String) null);
+            resource.getMeta().addTag("urn:ntx:test", tag, null);
+            transaction.addEntry().setResource(resource).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl(resource.fhirType());
+        }
+        return transaction;
     }
 
     private boolean validateCode(String code) {
