@@ -12,10 +12,13 @@ import org.springframework.validation.annotation.Validated;
  * @param cardSourceUrl     the {@code source.url} on every card: where a clinician reads about this service
  * @param rejectOpioidOrdersDuringBlockade refuse (422) an opioid MedicationRequest POSTed while the blockade is
  *                          active, instead of storing it with a warning
+ * @param reuseStoredRecords reuse a patient's record read from this server's store while its change counters prove
+ *                          it current ({@link StoredRecordCache}); off only to measure the full read
  */
 @Validated
 @ConfigurationProperties("ntx.cds")
 public record CdsProperties(
         @DefaultValue("20") @Min(1) int maxPagesPerSearch,
         @DefaultValue("https://ntx.example.org/fhir") String cardSourceUrl,
-        @DefaultValue("false") boolean rejectOpioidOrdersDuringBlockade) {}
+        @DefaultValue("false") boolean rejectOpioidOrdersDuringBlockade,
+        @DefaultValue("true") boolean reuseStoredRecords) {}

@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -33,29 +34,63 @@ class PatientRecordLoader {
     private final FhirContext fhirContext;
     private final FhirDataSource localStore;
     private final CdsProperties properties;
+    private final Optional<StoredRecordCache> cache;
 
-    /** @param localStore this server's own store ({@link LocalFhirSource} in the application) */
+    /** Without a cache: every call reads in full (tests of the pure pipeline). */
     PatientRecordLoader(FhirContext fhirContext, FhirDataSource localStore, CdsProperties properties) {
+        this(fhirContext, localStore, properties, null);
+    }
+
+    /**
+     * @param localStore  this server's own store ({@link LocalFhirSource} in the application)
+     * @param generations the change counters that let records read from the own store be reused safely
+     */
+    @Autowired
+    PatientRecordLoader(FhirContext fhirContext, FhirDataSource localStore, CdsProperties properties,
+                        RecordGenerations generations) {
         this.fhirContext = fhirContext;
         this.localStore = localStore;
         this.properties = properties;
+        this.cache = Optional.ofNullable(generations).filter(g -> properties.reuseStoredRecords())
+                .map(StoredRecordCache::new);
     }
 
     PatientRecord load(CdsRequest request) {
+        if (request.fhirServer().isEmpty() && request.prefetch().isEmpty()) {
+            return loadFromStore(request.patientId(), request.draftOrders());
+        }
         FhirDataSource source = request.fhirServer()
                 .<FhirDataSource>map(url -> new RemoteFhirSource(
                         fhirContext, url, request.accessToken(), properties.maxPagesPerSearch()))
                 .orElse(localStore);
-        return load(request.patientId(), request.prefetch(), source, request.draftOrders());
+        return withDrafts(load(request.patientId(), request.prefetch(), source), request.draftOrders(), source);
     }
 
     /** The patient's data from this server's own store (FHIR operations and the write-time check). */
     PatientRecord loadFromStore(String patientId, List<Resource> drafts) {
-        return load(patientId, Map.of(), localStore, drafts);
+        PatientRecord stored = cache
+                .map(c -> c.get(patientId, () -> load(patientId, Map.of(), localStore)))
+                .orElseGet(() -> load(patientId, Map.of(), localStore));
+        return withDrafts(stored, drafts, localStore);
     }
 
-    private PatientRecord load(String patientId, Map<PrefetchKey, List<Resource>> prefetch, FhirDataSource source,
-                               List<Resource> drafts) {
+    /** The record with the Medications the draft orders point to; a copy, as the record may be shared. */
+    private static PatientRecord withDrafts(PatientRecord record, List<Resource> drafts, FhirDataSource source) {
+        if (drafts.isEmpty()) {
+            return record;
+        }
+        Map<String, Medication> medications = new HashMap<>(record.medications());
+        Set<PrefetchKey> unavailable = EnumSet.noneOf(PrefetchKey.class);
+        unavailable.addAll(record.unavailable());
+        for (Resource draft : drafts) {
+            if (!resolveMedication(draft, source, medications)) {
+                unavailable.add(PrefetchKey.MEDICATION_REQUESTS);
+            }
+        }
+        return new PatientRecord(record.patientId(), record.resources(), unavailable, medications);
+    }
+
+    private PatientRecord load(String patientId, Map<PrefetchKey, List<Resource>> prefetch, FhirDataSource source) {
         Map<PrefetchKey, List<Resource>> resources = new EnumMap<>(PrefetchKey.class);
         Set<PrefetchKey> unavailable = EnumSet.noneOf(PrefetchKey.class);
         for (PrefetchKey key : CLINICAL_DATA) {
@@ -79,12 +114,7 @@ class PatientRecordLoader {
                 }
             }
         }
-        for (Resource draft : drafts) {
-            if (!resolveMedication(draft, source, medications)) {
-                unavailable.add(PrefetchKey.MEDICATION_REQUESTS);
-            }
-        }
-        return new PatientRecord(patientId, resources, unavailable, medications);
+        return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications));
     }
 
     /**

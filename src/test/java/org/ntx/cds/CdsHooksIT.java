@@ -10,9 +10,9 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationAdministration;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,6 +116,39 @@ class CdsHooksIT {
 
         assertThat(onlyCardWithTopic(response, "opioid-blockade-conflict").get("indicator").asText())
                 .isEqualTo("critical");
+    }
+
+    /**
+     * Records read from the own store are reused between calls (StoredRecordCache); every kind of write must still
+     * show in the very next call: delete, create inside a transaction, update.
+     */
+    @Test
+    void seesEveryWriteToTheOwnStoreInTheNextCall() throws Exception {
+        String patientId = storedPatient();
+        ClinicalFixtures story = new ClinicalFixtures(patientId, now);
+        IdType injection = (IdType) client.create().resource(story.injectionDaysAgo(9)).execute().getId();
+        assertThat(topics(call("naltrexone-order-sign", orderSign(patientId, story.draft(OXYCODONE_10)))))
+                .contains("opioid-blockade-conflict");
+        assertThat(topics(call("naltrexone-order-sign", orderSign(patientId, story.draft(OXYCODONE_10)))))
+                .as("asked again, unchanged").contains("opioid-blockade-conflict");
+
+        client.delete().resourceById(injection.toUnqualifiedVersionless()).execute();
+        assertThat(topics(call("naltrexone-order-sign", orderSign(patientId, story.draft(OXYCODONE_10)))))
+                .doesNotContain("opioid-blockade-conflict");
+
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setResource(story.injectionDaysAgo(5)).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+        String created = client.transaction().withBundle(transaction).execute().getEntryFirstRep().getResponse()
+                .getLocation();
+        assertThat(topics(call("naltrexone-order-sign", orderSign(patientId, story.draft(OXYCODONE_10)))))
+                .contains("opioid-blockade-conflict");
+
+        MedicationAdministration longAgo = story.injectionDaysAgo(200);
+        longAgo.setId(new IdType(created).toUnqualifiedVersionless());
+        client.update().resource(longAgo).execute();
+        assertThat(topics(call("naltrexone-order-sign", orderSign(patientId, story.draft(OXYCODONE_10)))))
+                .doesNotContain("opioid-blockade-conflict");
     }
 
     @Test
