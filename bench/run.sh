@@ -5,5 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package
+# The start-up comparison runs both servers from the exploded classpath (the plain HAPI one is not packaged).
+mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 mvn -B -q -DskipTests test-compile exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=org.ntx.bench.Benchmark -Dexec.args="${*:-}"
