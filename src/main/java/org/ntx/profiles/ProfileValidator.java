@@ -19,9 +19,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * HAPI's instance validator over the R4 core definitions (HAPI's bundled validation resources) and our package,
+ * The HL7 instance validator over the R4 core definitions (HAPI's bundled validation resources) and our package,
  * with snapshots generated from the differentials on first use. Built once and reused: building the support chain is
- * the expensive part, validating with a warm chain is cheap. Thread-safe, as HAPI's FhirValidator is.
+ * the expensive part. The HL7 validators themselves are reused too ({@link ReusedInstanceValidators}), which made
+ * validated ingest several times faster. Thread-safe, as HAPI's FhirValidator is.
  */
 public final class ProfileValidator {
 
@@ -32,24 +33,35 @@ public final class ProfileValidator {
     }
 
     public static ProfileValidator build(FhirContext fhirContext) {
+        return new ProfileValidator(fhirContext.newValidator()
+                .registerValidatorModule(new ReusedInstanceValidators(supportChain(fhirContext))));
+    }
+
+    /**
+     * The same chain with HAPI's own {@link FhirInstanceValidator}, which builds a new HL7 validator per resource:
+     * the reference that tests hold {@link ReusedInstanceValidators} to.
+     */
+    static ProfileValidator withHapiInstanceValidator(FhirContext fhirContext) {
+        FhirInstanceValidator instanceValidator = new FhirInstanceValidator(supportChain(fhirContext));
+        // References to resources the validator cannot see (the patient, the prescriber) are not errors here.
+        instanceValidator.setAnyExtensionsAllowed(true);
+        return new ProfileValidator(fhirContext.newValidator().registerValidatorModule(instanceValidator));
+    }
+
+    private static ValidationSupportChain supportChain(FhirContext fhirContext) {
         NpmPackageValidationSupport ourPackage = new NpmPackageValidationSupport(fhirContext);
         try {
             ourPackage.loadPackageFromClasspath("classpath:" + NaltrexonePackage.TARBALL);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot load our FHIR package for validation", e);
         }
-        ValidationSupportChain chain = new ValidationSupportChain(
+        return new ValidationSupportChain(
                 ourPackage,
                 new DefaultProfileValidationSupport(fhirContext),
                 new CommonCodeSystemsTerminologyService(fhirContext),
                 new InMemoryTerminologyServerValidationSupport(fhirContext),
                 unknownCodeSystemsWarn(fhirContext),
                 new SnapshotGeneratingValidationSupport(fhirContext));
-        FhirInstanceValidator instanceValidator = new FhirInstanceValidator(chain);
-        // References to resources the validator cannot see (the patient, the prescriber) are not errors here.
-        instanceValidator.setAnyExtensionsAllowed(true);
-        FhirValidator validator = fhirContext.newValidator().registerValidatorModule(instanceValidator);
-        return new ProfileValidator(validator);
     }
 
     /**
