@@ -9,7 +9,6 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import org.hl7.fhir.common.hapi.validation.validator.FhirDefaultPolicyAdvisor;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
@@ -17,7 +16,10 @@ import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.elementmodel.Element;
+import org.hl7.fhir.r5.elementmodel.JsonParser;
 import org.hl7.fhir.r5.elementmodel.Manager;
+import org.hl7.fhir.r5.elementmodel.ParserBase;
+import org.hl7.fhir.r5.elementmodel.ValidatedFragment;
 import org.hl7.fhir.r5.model.StructureDefinition;
 import org.hl7.fhir.r5.utils.validation.ValidatorSession;
 import org.hl7.fhir.r5.utils.validation.constants.IdStatus;
@@ -28,6 +30,7 @@ import org.hl7.fhir.validation.ValidatorSettings;
 import org.hl7.fhir.validation.instance.InstanceValidator;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,8 +97,7 @@ final class ReusedInstanceValidators implements IValidatorModule {
 
         Lease lease = take();
         try {
-            lease.validator.validate(context.getOptions().getAppContext(), messages,
-                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), Manager.FhirFormat.JSON, profiles);
+            lease.validate(context.getOptions().getAppContext(), json, profiles, messages);
         } finally {
             giveBack(lease);
         }
@@ -136,7 +138,7 @@ final class ReusedInstanceValidators implements IValidatorModule {
     /** The URLs in meta.profile; anything else there is left to the validator to report. */
     private static List<String> declaredProfiles(String json) {
         List<String> urls = new ArrayList<>();
-        JsonElement root = JsonParser.parseString(json);
+        JsonElement root = com.google.gson.JsonParser.parseString(json);
         if (root.isJsonObject() && root.getAsJsonObject().get("meta") instanceof JsonObject meta
                 && meta.get("profile") instanceof JsonArray declared) {
             for (JsonElement url : declared) {
@@ -150,7 +152,7 @@ final class ReusedInstanceValidators implements IValidatorModule {
 
     private Lease take() {
         Lease lease = idle.pollFirst();
-        return lease != null ? lease : new Lease(newValidator());
+        return lease != null ? lease : new Lease(newValidator(), newParser());
     }
 
     private void giveBack(Lease lease) {
@@ -176,6 +178,13 @@ final class ReusedInstanceValidators implements IValidatorModule {
         return validator;
     }
 
+    /** The HL7 element-model JSON parser, reporting what it cannot read as validation messages. */
+    private JsonParser newParser() {
+        JsonParser parser = new JsonParser(workerContext);
+        parser.setupValidation(ParserBase.ValidationPolicy.EVERYTHING);
+        return parser;
+    }
+
     private static SingleValidationMessage toHapi(ValidationMessage message) {
         SingleValidationMessage hapi = new SingleValidationMessage();
         if (message.getLine() != -1) {
@@ -199,12 +208,43 @@ final class ReusedInstanceValidators implements IValidatorModule {
         return hapi;
     }
 
+    /** A validator and its parser, used by one thread at a time. */
     private static final class Lease {
         private final InstanceValidator validator;
+        private final JsonParser parser;
         private int uses;
 
-        Lease(InstanceValidator validator) {
+        Lease(InstanceValidator validator, JsonParser parser) {
             this.validator = validator;
+            this.parser = parser;
+        }
+
+        /**
+         * What {@code InstanceValidator.validate(..., InputStream, JSON, profiles)} does, with this lease's parser
+         * instead of a new one (building a parser builds a FHIRPath engine and profile utilities). Logical-model
+         * profiles need a parser set up for them, so they take the validator's own path.
+         */
+        void validate(Object appContext, String json, List<StructureDefinition> profiles,
+                      List<ValidationMessage> messages) throws FHIRException {
+            byte[] content = json.getBytes(StandardCharsets.UTF_8);
+            if (profiles.stream().anyMatch(p -> p.getKind() == StructureDefinition.StructureDefinitionKind.LOGICAL)) {
+                validator.validate(appContext, messages, new ByteArrayInputStream(content), Manager.FhirFormat.JSON,
+                        profiles);
+                return;
+            }
+            List<ValidatedFragment> fragments;
+            try {
+                fragments = parser.parse(new ByteArrayInputStream(content));
+            } catch (IOException e) {
+                throw new FHIRException(e);
+            }
+            for (ValidatedFragment fragment : fragments) {
+                if (fragment.getElement() != null) {
+                    validator.validate(appContext, fragment.getErrors(), fragments.size() > 1 ? fragment.path() : null,
+                            fragment.getElement(), profiles);
+                }
+                messages.addAll(fragment.getErrors());
+            }
         }
     }
 

@@ -81,7 +81,8 @@ public final class Benchmark {
     }
 
     /**
-     * {@code --profile}: the two slowest scenarios only, with Java Flight Recorder on in the server, writing
+     * {@code --profile}: the two slowest scenarios only (own-store CDS with a full read on every call, validated
+     * ingest), with Java Flight Recorder on in the server, writing
      * {@code target/bench-profile.jfr} for {@code bench/hot-methods.py}. No results file.
      */
     private void profile() throws Exception {
@@ -89,12 +90,12 @@ public final class Benchmark {
         Path recording = Path.of("target", "bench-profile.jfr").toAbsolutePath();
         try (TestPostgres postgres = TestPostgres.start();
              Server server = Server.start(jar, List.of("-XX:StartFlightRecording=filename=" + recording
-                     + ",settings=profile,dumponexit=true"), postgresArguments(postgres))) {
+                     + ",settings=profile,dumponexit=true"), withReuseOff(postgresArguments(postgres)))) {
             List<String> ids = seedCdsPatients(server, 50);
             createBenchPractitioner(server);
             AtomicLong sequence = new AtomicLong();
             for (LoadResult result : List.of(
-                    load.run("CDS order-sign, no prefetch (reads own store)",
+                    load.run("CDS order-sign, no prefetch (own store, full read every call)",
                             i -> post(server, "/cds-services/naltrexone-order-sign", orderSign(ids.get(i % ids.size())))),
                     load.run("Ingest: profiled transaction, validation on",
                             i -> post(server, "/fhir", ingestBundle(sequence.incrementAndGet(), true),
