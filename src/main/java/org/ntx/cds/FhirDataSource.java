@@ -4,6 +4,7 @@ import org.hl7.fhir.r4.model.Resource;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Where a CDS service reads patient data it was not given in prefetch. */
 interface FhirDataSource {
@@ -18,6 +19,16 @@ interface FhirDataSource {
 
     /** Reads one resource; empty if it does not exist. */
     Optional<Resource> read(String resourceType, String id);
+
+    /**
+     * Runs several reads as one unit where the source can (one database transaction for this server's own store);
+     * elsewhere simply runs them.
+     *
+     * @throws DataUnavailableException when the unit as a whole could not be run
+     */
+    default <T> T readTogether(Supplier<T> reads) {
+        return reads.get();
+    }
 
     /** Thrown when a data source cannot deliver; the caller turns it into a data-unavailable finding. */
     final class DataUnavailableException extends RuntimeException {

@@ -91,6 +91,17 @@ class PatientRecordLoader {
     }
 
     private PatientRecord load(String patientId, Map<PrefetchKey, List<Resource>> prefetch, FhirDataSource source) {
+        try {
+            return source.readTogether(() -> readEach(patientId, prefetch, source));
+        } catch (FhirDataSource.DataUnavailableException e) {
+            // The reads as a whole failed (no connection, or their transaction could not complete): what prefetch
+            // gave is kept, everything else is unavailable, as if each read had failed on its own.
+            return readEach(patientId, prefetch, new Unreachable(e));
+        }
+    }
+
+    private PatientRecord readEach(String patientId, Map<PrefetchKey, List<Resource>> prefetch,
+                                   FhirDataSource source) {
         Map<PrefetchKey, List<Resource>> resources = new EnumMap<>(PrefetchKey.class);
         Set<PrefetchKey> unavailable = EnumSet.noneOf(PrefetchKey.class);
         for (PrefetchKey key : CLINICAL_DATA) {
@@ -157,5 +168,19 @@ class PatientRecordLoader {
             medication.add(s.getMedication());
         }
         return medication.stream().filter(Reference.class::isInstance).map(Reference.class::cast).findFirst();
+    }
+
+    /** A source that could not be reached: every read reports the same failure. */
+    private record Unreachable(FhirDataSource.DataUnavailableException failure) implements FhirDataSource {
+
+        @Override
+        public List<Resource> search(String relativeUrl) {
+            throw failure;
+        }
+
+        @Override
+        public Optional<Resource> read(String resourceType, String id) {
+            throw failure;
+        }
     }
 }
