@@ -2,8 +2,9 @@ package org.ntx.profiles;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.ntx.server.FhirServerCustomizer;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,9 +17,15 @@ class ProfilesConfig {
         return NaltrexonePackage.fromClasspath();
     }
 
+    /**
+     * @param reuseValidators {@code false} falls back to HAPI's FhirInstanceValidator, which builds a new HL7 validator
+     *                        per resource: the benchmark measures it as the "before" of {@link ReusedInstanceValidators}
+     */
     @Bean
-    ProfileValidator profileValidator(FhirContext fhirContext) {
-        return ProfileValidator.build(fhirContext);
+    ProfileValidator profileValidator(FhirContext fhirContext,
+                                      @Value("${ntx.validation.reuse-validators:true}") boolean reuseValidators) {
+        return reuseValidators ? ProfileValidator.build(fhirContext)
+                : ProfileValidator.withHapiInstanceValidator(fhirContext);
     }
 
     /**
