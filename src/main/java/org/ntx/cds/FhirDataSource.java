@@ -3,7 +3,9 @@ package org.ntx.cds;
 import org.hl7.fhir.r4.model.Resource;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /** Where a CDS service reads patient data it was not given in prefetch. */
@@ -19,6 +21,17 @@ interface FhirDataSource {
 
     /** Reads one resource; empty if it does not exist. */
     Optional<Resource> read(String resourceType, String id);
+
+    /**
+     * The patient's resources of several types at once, by type, where the source can read them faster than one
+     * {@code {type}?patient={id}} search each and with the same result; empty where it cannot, and the caller then
+     * searches type by type.
+     *
+     * @throws DataUnavailableException when the source could not be read
+     */
+    default Optional<Map<String, List<Resource>>> searchByPatient(String patientId, Set<String> resourceTypes) {
+        return Optional.empty();
+    }
 
     /**
      * Runs several reads as one unit where the source can (one database transaction for this server's own store);

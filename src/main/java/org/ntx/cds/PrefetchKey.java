@@ -1,5 +1,7 @@
 package org.ntx.cds;
 
+import java.util.Optional;
+
 /**
  * The data our services ask for, each with the prefetch template a CDS client may fill in and the FHIR search we run
  * ourselves when it does not. Templates use only the forms CDS Hooks 2.0 lets clients support: an instance read and
@@ -39,6 +41,14 @@ enum PrefetchKey {
 
     String template() {
         return template;
+    }
+
+    /** The resource type, when the search we run ourselves is all of that type for the patient and nothing more. */
+    Optional<String> patientSearchType() {
+        int query = fetchQuery.indexOf('?');
+        String type = fetchQuery.substring(0, query);
+        return fetchQuery.substring(query).equals("?patient={{context.patientId}}") ? Optional.of(type)
+                : Optional.empty();
     }
 
     /** The search we run ourselves when prefetch lacks this key, as a relative FHIR URL. */

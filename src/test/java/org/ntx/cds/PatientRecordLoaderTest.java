@@ -5,13 +5,20 @@ import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How the loader reads a store: all searches as one unit, and never an empty record because the unit failed. */
+/**
+ * How the loader reads a store: all reads as one unit, in one go where the store can, and never an empty record because
+ * a read failed.
+ */
 class PatientRecordLoaderTest {
 
     final FhirContext fhirContext = FhirContext.forR4();
@@ -37,12 +44,40 @@ class PatientRecordLoaderTest {
         assertThat(record.unavailable()).containsExactlyInAnyOrderElementsOf(PatientRecordLoader.CLINICAL_DATA);
     }
 
+    @Test
+    void readsEveryTypeInOneGoWhereTheStoreCanAndSearchesNothingElse() {
+        RecordingStore store = new RecordingStore(false);
+        store.atOnce = true;
+
+        PatientRecord record = new PatientRecordLoader(fhirContext, store, properties).loadFromStore("p1", List.of());
+
+        assertThat(record.unavailable()).isEmpty();
+        assertThat(store.searches).isEmpty();
+        assertThat(store.typesReadAtOnce).containsExactlyInAnyOrder("MedicationRequest", "MedicationAdministration",
+                "MedicationDispense", "MedicationStatement", "Observation", "Condition");
+        assertThat(record.resources().keySet()).containsExactlyInAnyOrderElementsOf(PatientRecordLoader.CLINICAL_DATA);
+    }
+
+    @Test
+    void whenReadingInOneGoFailsEveryTypeItWasForIsUnavailable() {
+        RecordingStore store = new RecordingStore(false);
+        store.atOnce = true;
+        store.atOnceFails = true;
+
+        PatientRecord record = new PatientRecordLoader(fhirContext, store, properties).loadFromStore("p1", List.of());
+
+        assertThat(record.unavailable()).containsExactlyInAnyOrderElementsOf(PatientRecordLoader.CLINICAL_DATA);
+    }
+
     /** A store with no data whose unit of reads either works or fails as a whole (a commit that fails, say). */
     private static final class RecordingStore implements FhirDataSource {
         final boolean unitFails;
         final List<String> searches = new ArrayList<>();
+        final Set<String> typesReadAtOnce = new HashSet<>();
         int searchesInsideUnit;
         boolean insideUnit;
+        boolean atOnce;
+        boolean atOnceFails;
 
         RecordingStore(boolean unitFails) {
             this.unitFails = unitFails;
@@ -60,6 +95,20 @@ class PatientRecordLoaderTest {
         @Override
         public Optional<Resource> read(String resourceType, String id) {
             return Optional.empty();
+        }
+
+        @Override
+        public Optional<Map<String, List<Resource>>> searchByPatient(String patientId, Set<String> resourceTypes) {
+            if (!atOnce) {
+                return Optional.empty();
+            }
+            if (atOnceFails) {
+                throw new DataUnavailableException("query failed", null);
+            }
+            typesReadAtOnce.addAll(resourceTypes);
+            Map<String, List<Resource>> none = new HashMap<>();
+            resourceTypes.forEach(type -> none.put(type, List.of()));
+            return Optional.of(none);
         }
 
         @Override
