@@ -27,6 +27,9 @@ public final class DatabaseOutage {
     /** Seconds a client should wait before retrying; the connection pool retries on its own meanwhile. */
     static final int RETRY_AFTER_SECONDS = 5;
 
+    /** HikariCP's message for any call on a connection it has already closed as broken. */
+    private static final String CLOSED_CONNECTION = "Connection is closed";
+
     private DatabaseOutage() {}
 
     /** True when {@code failure} (or a cause) says the database could not be reached, rather than refused the work. */
@@ -42,6 +45,11 @@ public final class DatabaseOutage {
             // SQLSTATE class 08 is "connection exception"; 57P01-57P03 are PostgreSQL shutting down or starting.
             if (cause instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+            // A connection that died mid-transaction (the database stopped under it): rolling back then fails on
+            // the pool's closed connection, and that failure replaces the original connection error.
+            if (cause instanceof SQLException sql && CLOSED_CONNECTION.equals(sql.getMessage())) {
                 return true;
             }
             if (cause.getCause() == cause) {

@@ -24,6 +24,15 @@ class FailureClassificationTest {
     }
 
     @Test
+    void aRollbackThatFailsOnAConnectionClosedByTheOutageIsAnOutage() {
+        // Seen in DatabaseOutageIT: PostgreSQL stopped during a write; Spring reports the failed rollback instead.
+        assertThat(DatabaseOutage.isOutage(new org.springframework.orm.jpa.JpaSystemException(
+                new org.hibernate.TransactionException("Unable to rollback against JDBC Connection",
+                        new SQLException("Connection is closed"))))).isTrue();
+        assertThat(DatabaseOutage.isOutage(new RuntimeException(new SQLException("syntax error", "42601")))).isFalse();
+    }
+
+    @Test
     void otherDatabaseErrorsAreNotAnOutage() {
         assertThat(DatabaseOutage.isOutage(new DataIntegrityViolationException("duplicate",
                 new SQLException("duplicate key", "23505")))).isFalse();
