@@ -96,6 +96,7 @@ class PatientReferenceIndex {
         List<JpaPid> all = pidsByType.values().stream().flatMap(List::stream).toList();
         List<IBaseResource> loaded = new ArrayList<>();
         if (!all.isEmpty()) {
+            // The builder's own type does not matter for loading: each body is parsed as the type stored with it.
             ISearchBuilder<JpaPid> loader = searchBuilders.newSearchBuilder("Patient", Patient.class);
             loader.loadResourcesByPid(all, Set.of(), loaded, false, new SystemRequestDetails());
         }

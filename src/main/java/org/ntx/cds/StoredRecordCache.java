@@ -14,10 +14,11 @@ import java.util.function.Supplier;
 /**
  * Patients' records as last read from this server's own store, reused while {@link RecordGenerations} proves nothing
  * has been written to them since, on this node or any other. A CDS client asks about the same patient several times
- * in one encounter (patient-view, order-select, order-sign), and each full read is six searches.
+ * in one encounter (patient-view, order-select, order-sign), and a full read costs a query plus loading and parsing
+ * every resource of the patient's record ({@link PatientReferenceIndex}).
  *
  * <p>Safety: a record is reused only if both counters it was read under are unchanged; the counters are read before
- * the searches, so a write that commits during a read makes the next call read again. Records with any unavailable
+ * the record is, so a write that commits during a read makes the next call read again. Records with any unavailable
  * part are never kept. If the counters cannot be read, the record is read in full (and that read reports the
  * outage). Holds at most {@value #CAPACITY} patients, least recently used out first.
  */

@@ -14,6 +14,7 @@ import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.elementmodel.Element;
 import org.hl7.fhir.r5.elementmodel.JsonParser;
@@ -34,6 +35,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -81,9 +83,12 @@ final class ReusedInstanceValidators implements IValidatorModule {
     }
 
     private List<ValidationMessage> validate(IValidationContext<IBaseResource> context) {
+        // The HL7 validator reads JSON here; XML (given as a resource or as text) is converted first.
         String json = context.getResourceAsStringEncoding() == EncodingEnum.JSON
                 ? context.getResourceAsString()
-                : context.getFhirContext().newJsonParser().encodeResourceToString(context.getResource());
+                : context.getFhirContext().newJsonParser().encodeResourceToString(context.getResource() != null
+                        ? context.getResource()
+                        : context.getFhirContext().newXmlParser().parseResource(context.getResourceAsString()));
 
         List<ValidationMessage> messages = new ArrayList<>();
         List<ValidationMessage> unknownProfiles = new ArrayList<>();
@@ -91,7 +96,7 @@ final class ReusedInstanceValidators implements IValidatorModule {
         for (String url : context.getOptions().getProfiles()) {
             addProfile(url, profiles, unknownProfiles);
         }
-        for (String url : declaredProfiles(json)) {
+        for (String url : declaredProfiles(context, json)) {
             addProfile(url, profiles, unknownProfiles);
         }
 
@@ -135,8 +140,16 @@ final class ReusedInstanceValidators implements IValidatorModule {
         unknown.add(message);
     }
 
-    /** The URLs in meta.profile; anything else there is left to the validator to report. */
-    private static List<String> declaredProfiles(String json) {
+    /**
+     * The URLs in meta.profile: read off the resource when the validator was given one (no second parse of the JSON
+     * on the write path), from the JSON text otherwise. Anything malformed there is left to the validator to report.
+     */
+    private static List<String> declaredProfiles(IValidationContext<IBaseResource> context, String json) {
+        IBaseResource resource = context.getResource();
+        if (resource != null) {
+            return resource.getMeta().getProfile().stream().map(IPrimitiveType::getValue).filter(Objects::nonNull)
+                    .toList();
+        }
         List<String> urls = new ArrayList<>();
         JsonElement root = com.google.gson.JsonParser.parseString(json);
         if (root.isJsonObject() && root.getAsJsonObject().get("meta") instanceof JsonObject meta
