@@ -30,6 +30,7 @@ import org.ntx.timeline.SourceRef;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -273,14 +274,15 @@ public class TimelineMapper {
         Optional<BigDecimal> value = Optional.empty();
         Optional<String> unit = Optional.empty();
         if (observation.hasValueQuantity() && observation.getValueQuantity().hasValue()) {
-            value = Optional.of(observation.getValueQuantity().getValue());
+            value = plausible(observation.getValueQuantity().getValue());
             unit = Optional.ofNullable(observation.getValueQuantity().hasCode()
                     ? observation.getValueQuantity().getCode() : observation.getValueQuantity().getUnit());
         }
         Optional<BigDecimal> upperLimit = observation.getReferenceRange().stream()
                 .filter(range -> range.hasHigh() && range.getHigh().hasValue())
                 .map(range -> range.getHigh().getValue())
-                .findFirst();
+                .findFirst()
+                .flatMap(TimelineMapper::plausible);
         return Optional.of(new LabResult(patientId.get(),
                 source(observation), test,
                 display(observation.getCode()),
@@ -433,13 +435,38 @@ public class TimelineMapper {
         if (unit == null) {
             return Optional.empty();
         }
-        return switch (unit.trim().toLowerCase(Locale.ROOT)) {
-            case "mg", "milligram", "milligrams" -> Optional.of(quantity.getValue());
-            case "g", "gram", "grams" -> Optional.of(quantity.getValue().multiply(BigDecimal.valueOf(1000)));
-            case "ug", "mcg", "microgram", "micrograms" ->
-                    Optional.of(quantity.getValue().divide(BigDecimal.valueOf(1000)));
+        return plausible(quantity.getValue()).flatMap(value -> switch (unit.trim().toLowerCase(Locale.ROOT)) {
+            case "mg", "milligram", "milligrams" -> Optional.of(value);
+            case "g", "gram", "grams" -> Optional.of(value.multiply(BigDecimal.valueOf(1000)));
+            case "ug", "mcg", "microgram", "micrograms" -> Optional.of(value.divide(BigDecimal.valueOf(1000)));
             default -> Optional.empty();
-        };
+        });
+    }
+
+    /** Digits a quantity may have before and after the decimal point to be read; see {@link #plausible}. */
+    static final int MAX_QUANTITY_DIGITS = 12;
+
+    /**
+     * A FHIR decimal as the rules read it, or empty if it is not a plausible clinical quantity. FHIR decimals have
+     * arbitrary precision and "1e999999999" is valid JSON: scaling or printing such a value (a liver result as a
+     * multiple of the upper limit, a dose on a card) would build a number of a billion digits. No dose, lab result
+     * or limit comes near 10^12 or below 10^-12, so values beyond that are read as absent (like a result without a
+     * value), and finer values are rounded to 12 decimal places.
+     */
+    static Optional<BigDecimal> plausible(BigDecimal value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.signum() == 0) {
+            return Optional.of(BigDecimal.ZERO); // "0E-999999999" is zero too, and rescaling it is as costly
+        }
+        int integerDigits = value.precision() - value.scale();
+        if (integerDigits > MAX_QUANTITY_DIGITS || integerDigits < -MAX_QUANTITY_DIGITS) {
+            return Optional.empty();
+        }
+        return Optional.of(value.scale() > MAX_QUANTITY_DIGITS
+                ? value.setScale(MAX_QUANTITY_DIGITS, RoundingMode.HALF_UP)
+                : value);
     }
 
     /** A supply duration in whole days (UCUM d, wk, mo; or unit text). */
@@ -449,7 +476,11 @@ public class TimelineMapper {
         }
         String unit = (quantity.hasCode() ? quantity.getCode() : quantity.getUnit());
         String u = unit == null ? "d" : unit.trim().toLowerCase(Locale.ROOT);
-        double value = quantity.getValue().doubleValue();
+        Optional<BigDecimal> plausible = plausible(quantity.getValue());
+        if (plausible.isEmpty()) {
+            return Optional.empty();
+        }
+        double value = plausible.get().doubleValue();
         double days = switch (u) {
             case "d", "day", "days" -> value;
             case "wk", "week", "weeks" -> value * 7;
