@@ -2,11 +2,16 @@ package org.ntx.cds;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
-import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.IJsonLikeParser;
 import ca.uhn.fhir.parser.LenientErrorHandler;
+import ca.uhn.fhir.parser.json.jackson.JacksonStructure;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
@@ -31,7 +36,14 @@ class CdsRequestParser {
     static final int MAX_HOOK_INSTANCE_LENGTH = 128;
 
     private final FhirContext fhirContext;
-    private final ObjectMapper json = new ObjectMapper();
+    /**
+     * Reads the body once; HAPI then builds resources from this tree directly (no second serialise and parse).
+     * Decimals are kept exactly as sent (HAPI's own JSON reading does the same): "45.10" stays 45.10.
+     */
+    private final ObjectMapper json = JsonMapper.builder()
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
 
     CdsRequestParser(FhirContext fhirContext) {
         this.fhirContext = fhirContext;
@@ -123,9 +135,12 @@ class CdsRequestParser {
 
     /** A FHIR resource from JSON, or empty if it is not one we can read at all. */
     private Optional<Resource> parseResource(JsonNode node) {
-        IParser parser = fhirContext.newJsonParser().setParserErrorHandler(new LenientErrorHandler(false));
+        IJsonLikeParser parser = (IJsonLikeParser) fhirContext.newJsonParser()
+                .setParserErrorHandler(new LenientErrorHandler(false));
+        JacksonStructure tree = new JacksonStructure();
+        tree.setNativeObject((ObjectNode) node);
         try {
-            return Optional.of((Resource) parser.parseResource(node.toString()));
+            return Optional.of((Resource) parser.parseResource(tree));
         } catch (DataFormatException | ClassCastException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
