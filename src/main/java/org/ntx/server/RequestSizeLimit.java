@@ -57,17 +57,8 @@ class RequestSizeLimit {
     }
 
     static void tooLarge(HttpServletRequest request, HttpServletResponse response, long max) throws IOException {
-        response.setStatus(413);
-        String message = "Request body larger than " + max + " bytes";
-        if (request.getRequestURI().startsWith("/fhir")) {
-            response.setContentType("application/fhir+json");
-            response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
-                    + "\"code\":\"too-long\",\"diagnostics\":\"" + message + "\"}]}");
-        } else {
-            response.setContentType("application/json");
-            response.getWriter().write("{\"status\":413,\"error\":\"Payload Too Large\",\"message\":\"" + message
-                    + "\"}");
-        }
+        ErrorBodies.write(request, response, 413, "too-long", "Payload Too Large",
+                "Request body larger than " + max + " bytes");
     }
 
     /** A request whose body has already been read into memory. */

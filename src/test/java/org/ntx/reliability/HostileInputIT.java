@@ -90,6 +90,64 @@ class HostileInputIT {
         assertThat(failures).as("statuses seen: %s", statusCounts).isEmpty();
     }
 
+    /**
+     * FHIR decimals are arbitrary-precision: a lab value of 1e99999999 is valid JSON and valid FHIR. Stored through
+     * the FHIR API or sent in prefetch, it must not stall a CDS call or a status read (scaling it as a multiple of the
+     * upper limit took 52 s of CPU; printing 1e-99999999 built a 100 MB card) nor cause a 5xx.
+     */
+    @Test
+    void absurdDecimalsStoredOrPrefetchedAreAnsweredWithoutA5xx() throws Exception {
+        List<String> failures = new ArrayList<>();
+        Map<Integer, Integer> statusCounts = new LinkedHashMap<>();
+        for (String value : List.of("1e99999999", "1e-99999999", "1e999999999")) {
+            String observation = """
+                    {"resourceType": "Observation", "status": "final",
+                     "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                       "code": "laboratory"}]}],
+                     "code": {"coding": [{"system": "http://loinc.org", "code": "1742-6"}]},
+                     "subject": {"reference": "Patient/hostile-decimal"}, "effectiveDateTime": "2026-11-01",
+                     "valueQuantity": {"value": %s, "unit": "U/L"},
+                     "referenceRange": [{"high": {"value": %s, "unit": "U/L"}}]}
+                    """.formatted(value, value);
+            check(new Attempt("PUT", "/fhir/Patient/hostile-decimal", "application/fhir+json",
+                    "{\"resourceType\": \"Patient\", \"id\": \"hostile-decimal\"}".getBytes(StandardCharsets.UTF_8),
+                    "decimal " + value), true, failures, statusCounts);
+            check(new Attempt("POST", "/fhir/Observation", "application/fhir+json",
+                    observation.getBytes(StandardCharsets.UTF_8), "decimal " + value), true, failures, statusCounts);
+            String patientView = """
+                    {"hook": "patient-view", "hookInstance": "8f2d8c4e-1a2b-4c3d-8e9f-0a1b2c3d4e60",
+                     "context": {"userId": "Practitioner/example", "patientId": "hostile-decimal"}}
+                    """;
+            check(new Attempt("POST", "/cds-services/naltrexone-patient-view", "application/json",
+                    patientView.getBytes(StandardCharsets.UTF_8), "decimal " + value + " stored"), false, failures,
+                    statusCounts);
+            String prefetched = """
+                    {"hook": "patient-view", "hookInstance": "8f2d8c4e-1a2b-4c3d-8e9f-0a1b2c3d4e61",
+                     "context": {"userId": "Practitioner/example", "patientId": "hostile-prefetch"},
+                     "prefetch": {"labObservations": {"resourceType": "Bundle", "type": "searchset",
+                       "entry": [{"resource": %s}]}}}
+                    """.formatted(observation.replace("hostile-decimal", "hostile-prefetch"));
+            check(new Attempt("POST", "/cds-services/naltrexone-patient-view", "application/json",
+                    prefetched.getBytes(StandardCharsets.UTF_8), "decimal " + value + " prefetched"), false, failures,
+                    statusCounts);
+            check(new Attempt("GET", "/fhir/Patient/hostile-decimal/$naltrexone-status", null, new byte[0],
+                    "decimal " + value + " status"), true, failures, statusCounts);
+            String xml = """
+                    <Observation xmlns="http://hl7.org/fhir"><status value="final"/>
+                     <code><coding><system value="http://loinc.org"/><code value="1742-6"/></coding></code>
+                     <subject><reference value="Patient/hostile-decimal"/></subject>
+                     <valueQuantity><value value="%s"/><unit value="U/L"/></valueQuantity></Observation>
+                    """.formatted(value);
+            check(new Attempt("POST", "/fhir/Observation", "application/fhir+xml", xml.getBytes(StandardCharsets.UTF_8),
+                    "decimal " + value + " in XML"), true, failures, statusCounts);
+            check(new Attempt("GET", "/fhir/Observation?subject=Patient/hostile-decimal", null, new byte[0],
+                    "decimal " + value + " search"), true, failures, statusCounts);
+        }
+        assertThat(failures).as("statuses seen: %s", statusCounts).isEmpty();
+        // The values are refused (each write and prefetched call), and what reads the patient still answers.
+        assertThat(statusCounts).containsEntry(400, 9).containsKey(200);
+    }
+
     private void check(Attempt attempt, boolean fhir, List<String> failures, Map<Integer, Integer> statusCounts) {
         HttpResponse<String> response;
         try {

@@ -1,0 +1,170 @@
+package org.ntx.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * Refuses numbers whose written-out form would be enormous, before anything stores or expands them.
+ *
+ * <p>FHIR decimals have arbitrary precision, and "1e99999999" is valid JSON. HAPI 8.8.0's JSON parser reads every
+ * JSON number through {@code BigDecimal.toPlainString()}: that one value becomes a 100-million-character string, and
+ * "1e999999999" exhausts the heap; a decimal stored from XML would do the same on every later read. Any number whose
+ * scale (digits after the point, less the exponent) lies beyond ±{@value #MAX_SCALE} is refused with 400: a JSON body
+ * before it is parsed (FHIR API and CDS Hooks alike), any parsed resource (XML included) before it is stored. No
+ * clinical quantity comes near: 10^300 is 1 followed by 300 zeros.
+ */
+@Configuration
+public class NumberRange {
+
+    static final int MAX_SCALE = 300;
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** A JSON request body with an out-of-range number is refused before it reaches any parser that expands it. */
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> numberRangeFilter() {
+        OncePerRequestFilter filter = new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                                            FilterChain chain) throws ServletException, IOException {
+                if (request.getContentLengthLong() == 0 || "GET".equals(request.getMethod()) || isForm(request)) {
+                    chain.doFilter(request, response);
+                    return;
+                }
+                // RequestSizeLimit runs first, so the body is bounded.
+                byte[] body = request.getInputStream().readAllBytes();
+                Optional<String> number = firstOutOfRange(body);
+                if (number.isPresent()) {
+                    ErrorBodies.write(request, response, 400, "invalid", "Bad Request", message(number.get()));
+                    return;
+                }
+                chain.doFilter(new RequestSizeLimit.BufferedBodyRequest(request, body), response);
+            }
+        };
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(0); // after authentication (Spring Security's chain runs at -100)
+        return registration;
+    }
+
+    /**
+     * The first JSON number in {@code body} that is out of range, as written. Anything that is not JSON, or not
+     * well-formed, passes: the parser behind this reports it.
+     */
+    public static Optional<String> firstOutOfRange(byte[] body) {
+        if (!looksLikeJson(body)) {
+            return Optional.empty();
+        }
+        try (JsonParser parser = JSON.createParser(body)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if ((token == JsonToken.VALUE_NUMBER_FLOAT || token == JsonToken.VALUE_NUMBER_INT)
+                        && outOfRange(parser.getText())) {
+                    return Optional.of(parser.getText());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a JSON number, as written, has a scale beyond ±{@value #MAX_SCALE}. */
+    static boolean outOfRange(String number) {
+        int e = Math.max(number.indexOf('e'), number.indexOf('E'));
+        String mantissa = e < 0 ? number : number.substring(0, e);
+        int point = mantissa.indexOf('.');
+        long fractionDigits = point < 0 ? 0 : mantissa.length() - point - 1;
+        long exponent = 0;
+        if (e >= 0) {
+            String digits = number.substring(e + 1);
+            boolean negative = digits.startsWith("-");
+            digits = digits.replaceFirst("^[+-]?0*", "");
+            if (digits.length() > 9) {
+                return true;
+            }
+            exponent = digits.isEmpty() ? 0 : Long.parseLong(digits) * (negative ? -1 : 1);
+        }
+        return Math.abs(fractionDigits - exponent) > MAX_SCALE;
+    }
+
+    /** Form bodies (a FHIR search by POST) are read as parameters by the container; they hold no JSON. */
+    private static boolean isForm(HttpServletRequest request) {
+        String type = request.getContentType();
+        return type != null && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/"));
+    }
+
+    private static boolean looksLikeJson(byte[] body) {
+        for (byte b : body) {
+            if (b == '{' || b == '[') {
+                return true;
+            }
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != (byte) 0xEF && b != (byte) 0xBB
+                    && b != (byte) 0xBF) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static String message(String number) {
+        String shown = number.length() > 40 ? number.substring(0, 40) + "..." : number;
+        return "The number " + shown + " is out of range: a value may have at most " + MAX_SCALE
+                + " digits after the decimal point and at most " + MAX_SCALE + " zeros before it";
+    }
+
+    /** The same check for resources already parsed (XML bodies, PATCH results), before they are stored. */
+    @Interceptor
+    public static class StorageCheck {
+
+        private final FhirContext fhirContext;
+
+        public StorageCheck(FhirContext fhirContext) {
+            this.fhirContext = fhirContext;
+        }
+
+        @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = -100)
+        public void onCreate(IBaseResource resource) {
+            check(resource);
+        }
+
+        @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = -100)
+        public void onUpdate(IBaseResource previous, IBaseResource updated) {
+            check(updated);
+        }
+
+        private void check(IBaseResource resource) {
+            for (DecimalType decimal : fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource,
+                    DecimalType.class)) {
+                BigDecimal value = decimal.getValue();
+                if (value != null && Math.abs((long) value.scale()) > MAX_SCALE) {
+                    throw new InvalidRequestException(message(value.toString()));
+                }
+            }
+        }
+    }
+
+    @Bean
+    FhirServerCustomizer numberRangeStorageCheck(FhirContext fhirContext) {
+        return server -> server.registerInterceptor(new StorageCheck(fhirContext));
+    }
+}
