@@ -1,13 +1,19 @@
 package org.ntx.cds;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IClientInterceptor;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.IHttpRequest;
+import ca.uhn.fhir.rest.client.api.IHttpResponse;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
+import org.ntx.server.NumberRange;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +30,31 @@ final class RemoteFhirSource implements FhirDataSource {
     RemoteFhirSource(FhirContext fhirContext, String baseUrl, Optional<AccessToken> token, int maxPages) {
         this.client = fhirContext.newRestfulGenericClient(baseUrl);
         token.ifPresent(t -> client.registerInterceptor(new BearerTokenAuthInterceptor(t.value())));
+        client.registerInterceptor(new NumberRangeCheck());
         this.maxPages = maxPages;
+    }
+
+    /**
+     * Refuses a response holding a number HAPI's parser would expand to an enormous string (see {@link NumberRange}):
+     * the data is then reported unavailable, as for any unreadable answer.
+     */
+    private static final class NumberRangeCheck implements IClientInterceptor {
+
+        @Override
+        public void interceptRequest(IHttpRequest request) {
+        }
+
+        @Override
+        public void interceptResponse(IHttpResponse response) throws IOException {
+            response.bufferEntity();
+            byte[] body;
+            try (InputStream in = response.readEntity()) {
+                body = in == null ? new byte[0] : in.readAllBytes();
+            }
+            NumberRange.firstOutOfRange(body).ifPresent(number -> {
+                throw new DataUnavailableException("The CDS client's FHIR server sent a number out of range", null);
+            });
+        }
     }
 
     @Override
