@@ -8,6 +8,8 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,7 +23,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Refuses numbers whose written-out form would be enormous, before anything stores or expands them.
@@ -29,16 +34,38 @@ import java.util.Optional;
  * <p>FHIR decimals have arbitrary precision, and "1e99999999" is valid JSON. HAPI 8.8.0's JSON parser reads every
  * JSON number through {@code BigDecimal.toPlainString()}: that one value becomes a 100-million-character string, and
  * "1e999999999" exhausts the heap; a decimal stored from XML would do the same on every later read. Any number whose
- * scale (digits after the point, less the exponent) lies beyond ±{@value #MAX_SCALE} is refused with 400: a JSON body
- * before it is parsed (FHIR API and CDS Hooks alike), any parsed resource (XML included) before it is stored. No
- * clinical quantity comes near: 10^300 is 1 followed by 300 zeros.
+ * scale (digits after the point, less the exponent) lies beyond ±{@value #MAX_SCALE} is refused with 400: in a JSON
+ * body before it is parsed (FHIR API and CDS Hooks alike), in a query or form parameter (HAPI's quantity search ran out
+ * of memory the same way), and in any parsed resource (XML included) before it is stored. No clinical quantity comes
+ * near: 10^300 is 1 followed by 300 zeros.
  */
 @Configuration
 public class NumberRange {
 
     static final int MAX_SCALE = 300;
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * A search value that is a number written with an exponent: the whole value, or a whole part of it between FHIR's
+     * separators (',' '|' '$'), after an optional comparison prefix. Identifiers and UUIDs ("...-3e-36...") are never
+     * whole numbers, so they do not match.
+     */
+    private static final Pattern EXPONENT_NUMBER = Pattern.compile(
+            "(?:^|[,|$])(?:eq|ne|gt|lt|ge|le|sa|eb|ap)?([+-]?[0-9.]++[eE][+-]?+[0-9]++)(?=$|[,|$])");
+
+    /**
+     * At least as lenient as any JSON parser behind the filter (HAPI's accepts single quotes, leading plus signs and
+     * strings of any length), so that no body the scan gives up on is one a parser downstream would read.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
+                    JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS, JsonReadFeature.ALLOW_JAVA_COMMENTS,
+                    JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES, JsonReadFeature.ALLOW_TRAILING_COMMA,
+                    JsonReadFeature.ALLOW_MISSING_VALUES, JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS,
+                    JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
+                    .maxNumberLength(Integer.MAX_VALUE).maxNestingDepth(Integer.MAX_VALUE).build())
+            .build();
 
     /** A JSON request body with an out-of-range number is refused before it reaches any parser that expands it. */
     @Bean
@@ -47,7 +74,12 @@ public class NumberRange {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
                                             FilterChain chain) throws ServletException, IOException {
-                if (request.getContentLengthLong() == 0 || "GET".equals(request.getMethod()) || isForm(request)) {
+                Optional<String> inParameters = firstOutOfRange(request.getParameterMap());
+                if (inParameters.isPresent()) {
+                    ErrorBodies.write(request, response, 400, "invalid", "Bad Request", message(inParameters.get()));
+                    return;
+                }
+                if (!hasBody(request) || isFormOrXml(request)) {
                     chain.doFilter(request, response);
                     return;
                 }
@@ -67,14 +99,19 @@ public class NumberRange {
     }
 
     /**
-     * The first JSON number in {@code body} that is out of range, as written. Anything that is not JSON, or not
-     * well-formed, passes: the parser behind this reports it.
+     * The first JSON number in {@code body} that is out of range, as written. The scan starts at the first '{' or
+     * '[' (HAPI skips any leading whitespace, Unicode's included); anything that is not JSON even to a lenient parser
+     * passes, and the parser behind this reports it.
      */
     public static Optional<String> firstOutOfRange(byte[] body) {
-        if (!looksLikeJson(body)) {
+        int start = 0;
+        while (start < body.length && body[start] != '{' && body[start] != '[') {
+            start++;
+        }
+        if (start == body.length) {
             return Optional.empty();
         }
-        try (JsonParser parser = JSON.createParser(body)) {
+        try (JsonParser parser = JSON.createParser(body, start, body.length - start)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 if ((token == JsonToken.VALUE_NUMBER_FLOAT || token == JsonToken.VALUE_NUMBER_INT)
@@ -84,6 +121,25 @@ public class NumberRange {
             }
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The first out-of-range number written with an exponent in a query or form parameter: HAPI's search parameters
+     * ({@code value-quantity=gt1e999999999}) expand it as JSON numbers are expanded. Without an exponent a number is
+     * only as long as it is written, so only those are looked at.
+     */
+    static Optional<String> firstOutOfRange(Map<String, String[]> parameters) {
+        for (String[] values : parameters.values()) {
+            for (String value : values) {
+                Matcher number = EXPONENT_NUMBER.matcher(value);
+                while (number.find()) {
+                    if (outOfRange(number.group(1))) {
+                        return Optional.of(number.group(1));
+                    }
+                }
+            }
         }
         return Optional.empty();
     }
@@ -107,23 +163,19 @@ public class NumberRange {
         return Math.abs(fractionDigits - exponent) > MAX_SCALE;
     }
 
-    /** Form bodies (a FHIR search by POST) are read as parameters by the container; they hold no JSON. */
-    private static boolean isForm(HttpServletRequest request) {
-        String type = request.getContentType();
-        return type != null && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/"));
+    /** A declared length above zero, or a chunked body. */
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
-    private static boolean looksLikeJson(byte[] body) {
-        for (byte b : body) {
-            if (b == '{' || b == '[') {
-                return true;
-            }
-            if (b != ' ' && b != '\t' && b != '\r' && b != '\n' && b != (byte) 0xEF && b != (byte) 0xBB
-                    && b != (byte) 0xBF) {
-                return false;
-            }
-        }
-        return false;
+    /**
+     * Form bodies (a FHIR search by POST) are read as parameters by the container, and XML bodies by HAPI's XML
+     * parser, which keeps decimals as written (the storage check below covers what it parses).
+     */
+    private static boolean isFormOrXml(HttpServletRequest request) {
+        String type = request.getContentType();
+        return type != null && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")
+                || type.contains("xml"));
     }
 
     private static String message(String number) {

@@ -142,10 +142,17 @@ class HostileInputIT {
                     "decimal " + value + " in XML"), true, failures, statusCounts);
             check(new Attempt("GET", "/fhir/Observation?subject=Patient/hostile-decimal", null, new byte[0],
                     "decimal " + value + " search"), true, failures, statusCounts);
+            // HAPI's JSON reading accepts single quotes; so must the check in front of it.
+            check(new Attempt("POST", "/fhir/Observation", "application/fhir+json", observation.replace('"', '\'')
+                    .getBytes(StandardCharsets.UTF_8), "decimal " + value + " single-quoted"), true, failures,
+                    statusCounts);
+            check(new Attempt("GET", "/fhir/Observation?value-quantity=" + value, null, new byte[0],
+                    "decimal " + value + " as a search parameter"), true, failures, statusCounts);
         }
         assertThat(failures).as("statuses seen: %s", statusCounts).isEmpty();
         // The values are refused (each write and prefetched call), and what reads the patient still answers.
-        assertThat(statusCounts).containsEntry(400, 9).containsKey(200);
+        assertThat(statusCounts.get(400)).isGreaterThanOrEqualTo(12);
+        assertThat(statusCounts).containsKey(200);
     }
 
     private void check(Attempt attempt, boolean fhir, List<String> failures, Map<Integer, Integer> statusCounts) {
