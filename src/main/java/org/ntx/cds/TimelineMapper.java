@@ -49,6 +49,9 @@ import java.util.Set;
 @Component
 public class TimelineMapper {
 
+    /** Digits a quantity may have before and after the decimal point to be read; see {@link #plausible}. */
+    static final int MAX_QUANTITY_DIGITS = 12;
+
     private final MedicationClassifier medications;
     private final LabClassifier labs;
     private final ConditionClassifier conditions;
@@ -442,9 +445,6 @@ public class TimelineMapper {
             default -> Optional.empty();
         });
     }
-
-    /** Digits a quantity may have before and after the decimal point to be read; see {@link #plausible}. */
-    static final int MAX_QUANTITY_DIGITS = 12;
 
     /**
      * A FHIR decimal as the rules read it, or empty if it is not a plausible clinical quantity. FHIR decimals have
