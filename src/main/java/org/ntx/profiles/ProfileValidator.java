@@ -48,7 +48,7 @@ public final class ProfileValidator {
         return new ProfileValidator(fhirContext.newValidator().registerValidatorModule(instanceValidator));
     }
 
-    private static ValidationSupportChain supportChain(FhirContext fhirContext) {
+    static ValidationSupportChain supportChain(FhirContext fhirContext) {
         NpmPackageValidationSupport ourPackage = new NpmPackageValidationSupport(fhirContext);
         try {
             ourPackage.loadPackageFromClasspath("classpath:" + NaltrexonePackage.TARBALL);

@@ -39,8 +39,15 @@ class ProfilesConfig {
         return () -> chain.addValidationSupport(ProfileValidator.unknownCodeSystemsWarn(fhirContext));
     }
 
+    /**
+     * @param rememberShapes {@code false} sends every resource that claims our profiles through the validator, even
+     *                       when one of the same shape passed before (see {@link ConformingShapes}); the benchmark
+     *                       measures it as the cost for shapes not seen before
+     */
     @Bean
-    FhirServerCustomizer profileEnforcement(ProfileValidator validator, FhirContext fhirContext) {
-        return server -> server.registerInterceptor(new ProfileEnforcement(validator, fhirContext));
+    FhirServerCustomizer profileEnforcement(ProfileValidator validator, FhirContext fhirContext,
+                                            @Value("${ntx.validation.remember-conforming-shapes:true}")
+                                            boolean rememberShapes) {
+        return server -> server.registerInterceptor(new ProfileEnforcement(validator, fhirContext, rememberShapes));
     }
 }
