@@ -1,10 +1,13 @@
 package org.ntx.profiles;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.hl7.fhir.r4.model.CanonicalType;
+import org.hl7.fhir.r4.model.Resource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -39,13 +43,24 @@ import java.util.regex.Pattern;
  * thousands of generated variants of valid resources. A value outside its class (an unusual date form, a decimal with
  * an exponent, a string with leading blanks, ...) means no shape: the resource goes through the validator.
  *
- * <p>Only passes are remembered; a resource that fails is validated every time, so its 422 names the failing element.
+ * <p>Only resources that claim exactly our profile for their type have a shape: another profile's rules were not
+ * checked. Only passes are remembered; a resource that fails is validated every time, so its 422 names the failing element.
  * Bounded ({@link #MAX_SHAPES}, least recently used first out) and thread-safe.
  */
 final class ConformingShapes {
 
     /** Shapes kept; one resource kind from one sending system is usually a handful of shapes. */
     static final int MAX_SHAPES = 10_000;
+
+    /**
+     * The one profile per resource type whose rules the free paths were checked against. A resource that also claims
+     * any other profile (which might fix or bound a free value) has no shape and is always validated.
+     */
+    static final Map<String, String> VETTED_PROFILES = Map.of(
+            "MedicationRequest", Canonicals.STRUCTURE_DEFINITION_BASE + "ntx-medicationrequest",
+            "MedicationAdministration", Canonicals.STRUCTURE_DEFINITION_BASE + "ntx-medicationadministration",
+            "Observation", Canonicals.STRUCTURE_DEFINITION_BASE + "ntx-liver-observation",
+            "CarePlan", Canonicals.STRUCTURE_DEFINITION_BASE + "ntx-careplan");
 
     /**
      * The free paths: JSON member paths without array indices, with an extension's URL in brackets. Resource ids,
@@ -60,7 +75,7 @@ final class ConformingShapes {
 
     private static Map<String, ValueClass> freePaths() {
         Map<String, ValueClass> free = new HashMap<>();
-        for (String type : new String[] {"MedicationRequest", "MedicationAdministration", "Observation", "CarePlan"}) {
+        for (String type : VETTED_PROFILES.keySet()) {
             free.put(type + ".id", ValueClass.ID);
             free.put(type + ".meta.versionId", ValueClass.ID);
             free.put(type + ".meta.lastUpdated", ValueClass.INSTANT);
@@ -114,6 +129,19 @@ final class ConformingShapes {
     /** How many resources were let through on a known shape (for tests and the benchmark's profile). */
     long hits() {
         return hits.get();
+    }
+
+    /**
+     * The shape of a resource as the validator will read it (HAPI's JSON encoding); null unless the resource claims
+     * exactly the vetted profile of its type and nothing else.
+     */
+    static String shapeOf(Resource resource, FhirContext fhirContext) {
+        String vetted = VETTED_PROFILES.get(resource.fhirType());
+        List<CanonicalType> claimed = resource.getMeta().getProfile();
+        if (vetted == null || claimed.isEmpty() || !claimed.stream().allMatch(p -> vetted.equals(p.getValue()))) {
+            return null;
+        }
+        return shapeOf(fhirContext.newJsonParser().encodeResourceToString(resource));
     }
 
     /**

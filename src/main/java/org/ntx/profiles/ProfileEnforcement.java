@@ -54,8 +54,7 @@ public class ProfileEnforcement {
         if (!(resource instanceof Resource r) || !claimsOurProfile(r)) {
             return;
         }
-        String shape = conformingShapes == null ? null
-                : ConformingShapes.shapeOf(fhirContext.newJsonParser().encodeResourceToString(r));
+        String shape = conformingShapes == null ? null : ConformingShapes.shapeOf(r, fhirContext);
         if (shape != null && conformingShapes.isKnown(shape)) {
             return;
         }

@@ -163,6 +163,20 @@ class ConformingShapesTest {
     }
 
     @Test
+    void aResourceClaimingAnyOtherProfileAsWellHasNoShape() throws IOException {
+        // R4's LDL cholesterol profile fixes referenceRange.high, a free value under our liver profile alone.
+        Resource alt = parse(Files.readString(ProfileExamplesTest.PACKAGE.resolve("example/Observation-ntx-lft-alt.json")));
+        assertThat(ConformingShapes.shapeOf(alt, fhirContext)).isNotNull();
+        Resource alsoLdl = alt.copy();
+        alsoLdl.getMeta().addProfile("http://hl7.org/fhir/StructureDefinition/ldlcholesterol");
+        assertThat(ConformingShapes.shapeOf(alsoLdl, fhirContext)).isNull();
+        Resource otherTypesProfile = alt.copy();
+        otherTypesProfile.getMeta().getProfile().clear();
+        otherTypesProfile.getMeta().addProfile(ConformingShapes.VETTED_PROFILES.get("MedicationRequest"));
+        assertThat(ConformingShapes.shapeOf(otherTypesProfile, fhirContext)).isNull();
+    }
+
+    @Test
     void onlyTheLotNumberExtensionHasAFreeValue() {
         String lot = """
                 {"resourceType":"MedicationAdministration","extension":[{"url":"%s","valueString":"%s"}]}""";
