@@ -81,6 +81,7 @@ class ConformingShapesDefinitionTest {
     void noRuleReadsAFreeValueOtherThanForItsFormat() {
         List<String> problems = new ArrayList<>();
         Set<String> allowancesUsed = new TreeSet<>();
+        List<StructureDefinition> reachingTheWholeResource = typesReachingTheWholeResource();
         for (Map.Entry<String, ValueClass> free : ConformingShapes.FREE.entrySet()) {
             String[] steps = free.getKey().split("\\.(?![^(]*\\))");
             StructureDefinition profile = snapshot(ConformingShapes.VETTED_PROFILES.get(steps[0]));
@@ -127,7 +128,7 @@ class ConformingShapesDefinitionTest {
                 for (StructureDefinition reading : seen) {
                     checkInvariants(free.getKey(), name, reading, allowancesUsed, problems);
                 }
-                for (StructureDefinition type : typesReachingTheWholeResource()) {
+                for (StructureDefinition type : reachingTheWholeResource) {
                     checkInvariants(free.getKey(), name, type, allowancesUsed, problems);
                 }
             }
