@@ -41,8 +41,8 @@ class ProfilesConfig {
 
     /**
      * @param rememberShapes {@code false} sends every resource that claims our profiles through the validator, even
-     *                       when one of the same shape passed before (see {@link ConformingShapes}); the benchmark
-     *                       measures it as the cost for shapes not seen before
+     *                       when one of the same shape passed before (see {@link ConformingShapes}); the benchmark's
+     *                       second node and {@code --profile} use it to measure the validator itself
      */
     @Bean
     FhirServerCustomizer profileEnforcement(ProfileValidator validator, FhirContext fhirContext,
