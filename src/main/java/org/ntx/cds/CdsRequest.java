@@ -1,6 +1,7 @@
 package org.ntx.cds;
 
 import org.hl7.fhir.r4.model.Resource;
+import org.ntx.source.AccessToken;
 
 import java.util.List;
 import java.util.Map;

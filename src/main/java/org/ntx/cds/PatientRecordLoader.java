@@ -8,6 +8,8 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.ntx.source.FhirDataSource;
+import org.ntx.source.RemoteFhirSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -42,7 +44,7 @@ class PatientRecordLoader {
     }
 
     /**
-     * @param localStore  this server's own store ({@link LocalFhirSource} in the application)
+     * @param localStore  this server's own store ({@code LocalFhirSource} in the application)
      * @param generations the change counters that let records read from the own store be reused safely
      */
     @Autowired

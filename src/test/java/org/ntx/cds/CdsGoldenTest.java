@@ -12,6 +12,7 @@ import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.Thresholds;
 import org.ntx.security.AuditTrail;
 import org.ntx.security.PatientDataAccess;
+import org.ntx.source.FhirDataSource;
 import org.ntx.terminology.Terminology;
 import org.springframework.jdbc.core.JdbcTemplate;
 

@@ -3,6 +3,7 @@ package org.ntx.cds;
 import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
+import org.ntx.source.FhirDataSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.source;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.svc.IIdHelperService;

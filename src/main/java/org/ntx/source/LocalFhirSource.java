@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.source;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
@@ -47,7 +47,7 @@ class LocalFhirSource implements FhirDataSource {
     }
 
     /**
-     * The reads for one CDS call in one read-only transaction: the six searches share one connection and one commit
+     * The reads for one patient's record in one read-only transaction: the six searches share one connection and one commit
      * instead of six, with no flush of a session that only read.
      */
     @Override

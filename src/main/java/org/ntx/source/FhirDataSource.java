@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.source;
 
 import org.hl7.fhir.r4.model.Resource;
 
@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
-/** Where a CDS service reads patient data it was not given in prefetch. */
-interface FhirDataSource {
+/** Where a patient's FHIR data is read from: the CDS client's FHIR server, or this server's own store. */
+public interface FhirDataSource {
 
     /**
      * Runs a relative FHIR search (e.g. {@code MedicationRequest?patient=123}) and returns every match, following
@@ -45,7 +45,7 @@ interface FhirDataSource {
 
     /** Thrown when a data source cannot deliver; the caller turns it into a data-unavailable finding. */
     final class DataUnavailableException extends RuntimeException {
-        DataUnavailableException(String message, Throwable cause) {
+        public DataUnavailableException(String message, Throwable cause) {
             super(message, cause);
         }
     }

@@ -1,14 +1,15 @@
-package org.ntx.cds;
+package org.ntx.source;
 
 /**
  * The {@code fhirAuthorization.access_token} a CDS client lends us for reading its FHIR server. It is used for those
- * reads only: never logged, never stored, and {@link #toString()} never shows it.
+ * reads only ({@link RemoteFhirSource}, the one reader of its value): never logged, never stored, and
+ * {@link #toString()} never shows it.
  */
-final class AccessToken {
+public final class AccessToken {
 
     private final String value;
 
-    AccessToken(String value) {
+    public AccessToken(String value) {
         this.value = value;
     }
 

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.source;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IClientInterceptor;
@@ -22,12 +22,12 @@ import java.util.Optional;
  * The CDS client's FHIR server ({@code fhirServer}), read with the bearer token it lent us. Follows {@code next}
  * links up to a page limit so a long history is read whole and a runaway server cannot keep us busy forever.
  */
-final class RemoteFhirSource implements FhirDataSource {
+public final class RemoteFhirSource implements FhirDataSource {
 
     private final IGenericClient client;
     private final int maxPages;
 
-    RemoteFhirSource(FhirContext fhirContext, String baseUrl, Optional<AccessToken> token, int maxPages) {
+    public RemoteFhirSource(FhirContext fhirContext, String baseUrl, Optional<AccessToken> token, int maxPages) {
         this.client = fhirContext.newRestfulGenericClient(baseUrl);
         token.ifPresent(t -> client.registerInterceptor(new BearerTokenAuthInterceptor(t.value())));
         client.registerInterceptor(new NumberRangeCheck());

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.source;
 
 import ca.uhn.fhir.context.FhirContext;
 import com.sun.net.httpserver.HttpServer;
