@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
+import org.ntx.record.TimelineMapper;
 import org.ntx.rules.Finding;
 import org.ntx.rules.Trigger;
 import org.ntx.server.FhirServerCustomizer;

@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.ntx.record.StoredTimelines;
 import org.ntx.rules.BlockadeState;
 import org.ntx.rules.LiverResult;
 import org.ntx.rules.NaltrexoneRules;
@@ -20,7 +21,6 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -31,21 +31,19 @@ import java.util.Locale;
 @Component
 class NaltrexoneStatusReport {
 
-    private final PatientRecordLoader loader;
-    private final TimelineMapper mapper;
+    private final StoredTimelines timelines;
     private final NaltrexoneRules rules;
     private final Clock clock;
 
-    NaltrexoneStatusReport(PatientRecordLoader loader, TimelineMapper mapper, NaltrexoneRules rules, Clock clock) {
-        this.loader = loader;
-        this.mapper = mapper;
+    NaltrexoneStatusReport(StoredTimelines timelines, NaltrexoneRules rules, Clock clock) {
+        this.timelines = timelines;
         this.rules = rules;
         this.clock = clock;
     }
 
     Parameters forPatient(String patientId) {
         Instant asOf = clock.instant();
-        PatientTimeline timeline = mapper.timeline(loader.loadFromStore(patientId, List.of()));
+        PatientTimeline timeline = timelines.forPatient(patientId);
         return toParameters(rules.status(timeline, asOf));
     }
 

@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.ntx.record.TimelineMapper;
 import org.ntx.rules.Finding;
 import org.ntx.rules.Topic;
 import org.ntx.rules.Trigger;

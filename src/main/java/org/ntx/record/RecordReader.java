@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Medication;
@@ -10,9 +10,12 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.ntx.source.FhirDataSource;
 import org.ntx.source.RemoteFhirSource;
+import org.ntx.timeline.MedicationEvent;
+import org.ntx.timeline.PatientTimeline;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -23,24 +26,26 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Gathers a patient's data for one CDS call: prefetch first; what prefetch lacks is searched on the client's
- * {@code fhirServer} (with its bearer token) or, without one, in this server's own store. Whatever cannot be read
- * is recorded as unavailable, never silently left empty.
+ * Reads a patient's record and maps it to the timeline the rules read, once per call: what the caller brought along
+ * (prefetch) first; the rest is searched on the caller's FHIR server (with its bearer token) or, without one, in this
+ * server's own store. Whatever cannot be read is recorded as unavailable, never silently left empty.
  */
 @Component
-class PatientRecordLoader {
+public class RecordReader {
 
     /** The data the rules read; the Patient resource itself is offered in discovery but not needed. */
-    static final Set<PrefetchKey> CLINICAL_DATA = EnumSet.complementOf(EnumSet.of(PrefetchKey.PATIENT));
+    static final Set<RecordPart> CLINICAL_DATA = EnumSet.complementOf(EnumSet.of(RecordPart.PATIENT));
 
     private final FhirContext fhirContext;
     private final FhirDataSource localStore;
-    private final CdsProperties properties;
+    private final RecordProperties properties;
+    private final TimelineMapper mapper;
     private final Optional<StoredRecordCache> cache;
 
     /** Without a cache: every call reads in full (tests of the pure pipeline). */
-    PatientRecordLoader(FhirContext fhirContext, FhirDataSource localStore, CdsProperties properties) {
-        this(fhirContext, localStore, properties, null);
+    public RecordReader(FhirContext fhirContext, FhirDataSource localStore, RecordProperties properties,
+                        TimelineMapper mapper) {
+        this(fhirContext, localStore, properties, mapper, null);
     }
 
     /**
@@ -48,27 +53,36 @@ class PatientRecordLoader {
      * @param generations the change counters that let records read from the own store be reused safely
      */
     @Autowired
-    PatientRecordLoader(FhirContext fhirContext, FhirDataSource localStore, CdsProperties properties,
-                        RecordGenerations generations) {
+    RecordReader(FhirContext fhirContext, FhirDataSource localStore, RecordProperties properties,
+                 TimelineMapper mapper, RecordGenerations generations) {
         this.fhirContext = fhirContext;
         this.localStore = localStore;
         this.properties = properties;
+        this.mapper = mapper;
         this.cache = Optional.ofNullable(generations).filter(g -> properties.reuseStoredRecords())
                 .map(StoredRecordCache::new);
     }
 
-    PatientRecord load(CdsRequest request) {
-        if (request.fhirServer().isEmpty() && request.prefetch().isEmpty()) {
-            return loadFromStore(request.patientId(), request.draftOrders());
-        }
-        FhirDataSource source = request.fhirServer()
-                .<FhirDataSource>map(url -> new RemoteFhirSource(
-                        fhirContext, url, request.accessToken(), properties.maxPagesPerSearch()))
-                .orElse(localStore);
-        return withDrafts(load(request.patientId(), request.prefetch(), source), request.draftOrders(), source);
+    /** The patient's timeline, and the draft orders as events dated {@code asOf}, for the rules. */
+    public RecordTimeline read(RecordRequest request, Instant asOf) {
+        PatientRecord record = load(request);
+        PatientTimeline timeline = mapper.timeline(record);
+        List<MedicationEvent> drafts = mapper.drafts(record.patientId(), request.drafts(), asOf, record::medication);
+        return new RecordTimeline(timeline, drafts);
     }
 
-    /** The patient's data from this server's own store (FHIR operations and the write-time check). */
+    PatientRecord load(RecordRequest request) {
+        if (request.wholeFromStore()) {
+            return loadFromStore(request.patientId(), request.drafts());
+        }
+        FhirDataSource source = request.remote()
+                .<FhirDataSource>map(remote -> new RemoteFhirSource(
+                        fhirContext, remote.baseUrl(), remote.token(), properties.maxPagesPerSearch()))
+                .orElse(localStore);
+        return withDrafts(load(request.patientId(), request.prefetched(), source), request.drafts(), source);
+    }
+
+    /** The patient's data from this server's own store, reused while provably current. */
     PatientRecord loadFromStore(String patientId, List<Resource> drafts) {
         PatientRecord stored = cache
                 .map(c -> c.get(patientId, () -> load(patientId, Map.of(), localStore)))
@@ -82,17 +96,17 @@ class PatientRecordLoader {
             return record;
         }
         Map<String, Medication> medications = new HashMap<>(record.medications());
-        Set<PrefetchKey> unavailable = EnumSet.noneOf(PrefetchKey.class);
+        Set<RecordPart> unavailable = EnumSet.noneOf(RecordPart.class);
         unavailable.addAll(record.unavailable());
         for (Resource draft : drafts) {
             if (!resolveMedication(draft, source, medications)) {
-                unavailable.add(PrefetchKey.MEDICATION_REQUESTS);
+                unavailable.add(RecordPart.MEDICATION_REQUESTS);
             }
         }
         return new PatientRecord(record.patientId(), record.resources(), unavailable, medications);
     }
 
-    private PatientRecord load(String patientId, Map<PrefetchKey, List<Resource>> prefetch, FhirDataSource source) {
+    private PatientRecord load(String patientId, Map<RecordPart, List<Resource>> prefetch, FhirDataSource source) {
         try {
             return source.readTogether(() -> readEach(patientId, prefetch, source));
         } catch (FhirDataSource.DataUnavailableException e) {
@@ -102,12 +116,12 @@ class PatientRecordLoader {
         }
     }
 
-    private PatientRecord readEach(String patientId, Map<PrefetchKey, List<Resource>> prefetch,
+    private PatientRecord readEach(String patientId, Map<RecordPart, List<Resource>> prefetch,
                                    FhirDataSource source) {
-        Map<PrefetchKey, List<Resource>> resources = new EnumMap<>(PrefetchKey.class);
-        Set<PrefetchKey> unavailable = EnumSet.noneOf(PrefetchKey.class);
+        Map<RecordPart, List<Resource>> resources = new EnumMap<>(RecordPart.class);
+        Set<RecordPart> unavailable = EnumSet.noneOf(RecordPart.class);
         Map<String, List<Resource>> readAtOnce = readAtOnce(patientId, prefetch.keySet(), source, unavailable);
-        for (PrefetchKey key : CLINICAL_DATA) {
+        for (RecordPart key : CLINICAL_DATA) {
             List<Resource> given = prefetch.get(key);
             if (given != null) {
                 resources.put(key, given);
@@ -129,7 +143,7 @@ class PatientRecordLoader {
         }
 
         Map<String, Medication> medications = new HashMap<>();
-        for (Map.Entry<PrefetchKey, List<Resource>> entry : resources.entrySet()) {
+        for (Map.Entry<RecordPart, List<Resource>> entry : resources.entrySet()) {
             for (Resource resource : entry.getValue()) {
                 if (!resolveMedication(resource, source, medications)) {
                     unavailable.add(entry.getKey());
@@ -144,10 +158,10 @@ class PatientRecordLoader {
      * where it cannot, and the caller searches type by type. A failed read marks every kind of data it was for
      * unavailable.
      */
-    private static Map<String, List<Resource>> readAtOnce(String patientId, Set<PrefetchKey> given,
-                                                          FhirDataSource source, Set<PrefetchKey> unavailable) {
-        Map<String, PrefetchKey> wanted = new HashMap<>();
-        for (PrefetchKey key : CLINICAL_DATA) {
+    private static Map<String, List<Resource>> readAtOnce(String patientId, Set<RecordPart> given,
+                                                          FhirDataSource source, Set<RecordPart> unavailable) {
+        Map<String, RecordPart> wanted = new HashMap<>();
+        for (RecordPart key : CLINICAL_DATA) {
             if (!given.contains(key)) {
                 Optional<String> type = key.patientSearchType();
                 if (type.isEmpty()) {

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;

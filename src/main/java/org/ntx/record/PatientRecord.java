@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.Resource;
@@ -9,13 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The FHIR resources one CDS call works from, per prefetch key, with the keys whose data could not be obtained and
+ * The FHIR resources one call works from, per record part, with the parts whose data could not be obtained and
  * the Medication resources that orders and administrations point to.
  */
 record PatientRecord(
         String patientId,
-        Map<PrefetchKey, List<Resource>> resources,
-        Set<PrefetchKey> unavailable,
+        Map<RecordPart, List<Resource>> resources,
+        Set<RecordPart> unavailable,
         Map<String, Medication> medications) {
 
     /** A referenced Medication ({@code Medication/123}), if it could be read. */

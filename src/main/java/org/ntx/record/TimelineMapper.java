@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -119,7 +119,7 @@ public class TimelineMapper {
         Optional<Medication> find(String reference);
     }
 
-    private static DataKind dataKind(PrefetchKey key) {
+    private static DataKind dataKind(RecordPart key) {
         return switch (key) {
             case LAB_OBSERVATIONS -> DataKind.OBSERVATIONS;
             case CONDITIONS -> DataKind.CONDITIONS;

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import org.ntx.timeline.PatientTimeline;
 import org.springframework.stereotype.Component;
@@ -12,10 +12,10 @@ import java.util.List;
 @Component
 public class StoredTimelines {
 
-    private final PatientRecordLoader loader;
+    private final RecordReader loader;
     private final TimelineMapper mapper;
 
-    StoredTimelines(PatientRecordLoader loader, TimelineMapper mapper) {
+    StoredTimelines(RecordReader loader, TimelineMapper mapper) {
         this.loader = loader;
         this.mapper = mapper;
     }

@@ -1,9 +1,10 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.ntx.source.FhirDataSource;
+import org.ntx.terminology.Terminology;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,19 +21,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How the loader reads a store: all reads as one unit, in one go where the store can, and never an empty record because
  * a read failed.
  */
-class PatientRecordLoaderTest {
+class RecordReaderTest {
 
     final FhirContext fhirContext = FhirContext.forR4();
-    final CdsProperties properties = new CdsProperties(20, "https://ntx.example.org/fhir", false, false);
+    final RecordProperties properties = new RecordProperties(20, false);
+    final Terminology terminology = Terminology.fromClasspath();
+    final TimelineMapper mapper = new TimelineMapper(terminology.medications(), terminology.labs(),
+            terminology.conditions());
 
     @Test
     void readsEveryKindOfDataInsideOneUnit() {
         RecordingStore store = new RecordingStore(false);
 
-        PatientRecord record = new PatientRecordLoader(fhirContext, store, properties).loadFromStore("p1", List.of());
+        PatientRecord record = new RecordReader(fhirContext, store, properties, mapper).loadFromStore("p1", List.of());
 
         assertThat(record.unavailable()).isEmpty();
-        assertThat(store.searches).hasSize(PatientRecordLoader.CLINICAL_DATA.size());
+        assertThat(store.searches).hasSize(RecordReader.CLINICAL_DATA.size());
         assertThat(store.searchesInsideUnit).isEqualTo(store.searches.size());
     }
 
@@ -40,9 +44,9 @@ class PatientRecordLoaderTest {
     void whenTheUnitFailsEveryKindOfDataIsUnavailableNotEmpty() {
         RecordingStore store = new RecordingStore(true);
 
-        PatientRecord record = new PatientRecordLoader(fhirContext, store, properties).loadFromStore("p1", List.of());
+        PatientRecord record = new RecordReader(fhirContext, store, properties, mapper).loadFromStore("p1", List.of());
 
-        assertThat(record.unavailable()).containsExactlyInAnyOrderElementsOf(PatientRecordLoader.CLINICAL_DATA);
+        assertThat(record.unavailable()).containsExactlyInAnyOrderElementsOf(RecordReader.CLINICAL_DATA);
     }
 
     @Test
@@ -50,13 +54,13 @@ class PatientRecordLoaderTest {
         RecordingStore store = new RecordingStore(false);
         store.atOnce = true;
 
-        PatientRecord record = new PatientRecordLoader(fhirContext, store, properties).loadFromStore("p1", List.of());
+        PatientRecord record = new RecordReader(fhirContext, store, properties, mapper).loadFromStore("p1", List.of());
 
         assertThat(record.unavailable()).isEmpty();
         assertThat(store.searches).isEmpty();
         assertThat(store.typesReadAtOnce).containsExactlyInAnyOrder("MedicationRequest", "MedicationAdministration",
                 "MedicationDispense", "MedicationStatement", "Observation", "Condition");
-        assertThat(record.resources().keySet()).containsExactlyInAnyOrderElementsOf(PatientRecordLoader.CLINICAL_DATA);
+        assertThat(record.resources().keySet()).containsExactlyInAnyOrderElementsOf(RecordReader.CLINICAL_DATA);
     }
 
     @Test
@@ -65,9 +69,9 @@ class PatientRecordLoaderTest {
         store.atOnce = true;
         store.atOnceFails = true;
 
-        PatientRecord record = new PatientRecordLoader(fhirContext, store, properties).loadFromStore("p1", List.of());
+        PatientRecord record = new RecordReader(fhirContext, store, properties, mapper).loadFromStore("p1", List.of());
 
-        assertThat(record.unavailable()).containsExactlyInAnyOrderElementsOf(PatientRecordLoader.CLINICAL_DATA);
+        assertThat(record.unavailable()).containsExactlyInAnyOrderElementsOf(RecordReader.CLINICAL_DATA);
     }
 
     /** A store with no data whose unit of reads either works or fails as a whole (a commit that fails, say). */

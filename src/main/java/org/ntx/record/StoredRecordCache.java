@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import org.springframework.context.annotation.Bean;

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.hl7.fhir.r4.model.Medication;
@@ -64,7 +64,7 @@ class StoredRecordCacheTest {
 
     @Test
     void neverKeepsARecordWithAGap() {
-        PatientRecord partial = new PatientRecord("p1", Map.of(), Set.of(PrefetchKey.LAB_OBSERVATIONS), Map.of());
+        PatientRecord partial = new PatientRecord("p1", Map.of(), Set.of(RecordPart.LAB_OBSERVATIONS), Map.of());
         cache.get("p1", () -> {
             reads.incrementAndGet();
             return partial;
@@ -95,7 +95,7 @@ class StoredRecordCacheTest {
     private PatientRecord get(String patientId) {
         return cache.get(patientId, () -> {
             reads.incrementAndGet();
-            return new PatientRecord(patientId, Map.of(PrefetchKey.CONDITIONS, List.of()), Set.of(), Map.of());
+            return new PatientRecord(patientId, Map.of(RecordPart.CONDITIONS, List.of()), Set.of(), Map.of());
         });
     }
 

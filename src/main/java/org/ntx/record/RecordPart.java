@@ -1,13 +1,14 @@
-package org.ntx.cds;
+package org.ntx.record;
 
 import java.util.Optional;
 
 /**
- * The data our services ask for, each with the prefetch template a CDS client may fill in and the FHIR search we run
- * ourselves when it does not. Templates use only the forms CDS Hooks 2.0 lets clients support: an instance read and
- * type-level searches on the patient with a token parameter.
+ * The parts of a patient's record the rules read, each with the FHIR search we run when the caller did not bring that
+ * part along, and the CDS Hooks prefetch key and template the CDS services advertise for it. Templates use only the
+ * forms CDS Hooks 2.0 lets clients support: an instance read and type-level searches on the patient with a token
+ * parameter.
  */
-enum PrefetchKey {
+public enum RecordPart {
     PATIENT("patient", "Patient/{{context.patientId}}"),
     MEDICATION_REQUESTS("medicationRequests", "MedicationRequest?patient={{context.patientId}}"),
     MEDICATION_ADMINISTRATIONS("medicationAdministrations", "MedicationAdministration?patient={{context.patientId}}"),
@@ -25,21 +26,23 @@ enum PrefetchKey {
     private final String template;
     private final String fetchQuery;
 
-    PrefetchKey(String key, String template) {
+    RecordPart(String key, String template) {
         this(key, template, template);
     }
 
-    PrefetchKey(String key, String template, String fetchQuery) {
+    RecordPart(String key, String template, String fetchQuery) {
         this.key = key;
         this.template = template;
         this.fetchQuery = fetchQuery;
     }
 
-    String key() {
+    /** The prefetch key a CDS client fills in with this part. */
+    public String key() {
         return key;
     }
 
-    String template() {
+    /** The prefetch template advertised in CDS Hooks discovery. */
+    public String template() {
         return template;
     }
 
@@ -51,7 +54,7 @@ enum PrefetchKey {
                 : Optional.empty();
     }
 
-    /** The search we run ourselves when prefetch lacks this key, as a relative FHIR URL. */
+    /** The search we run ourselves when the caller did not bring this part, as a relative FHIR URL. */
     String forPatient(String patientId) {
         return fetchQuery.replace("{{context.patientId}}", patientId);
     }
