@@ -5,15 +5,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * CDS Hooks transport settings ({@code ntx.cds.*}). How records are read (paging, reuse) is
- * {@code record.RecordProperties}, under the same prefix.
+ * CDS Hooks transport settings ({@code ntx.cds.*}). Under the same prefix: how records are read (paging, reuse:
+ * {@code record.RecordProperties}) and whether the write-time check refuses opioid orders
+ * ({@code operations.OperationsProperties}).
  *
- * @param cardSourceUrl     the {@code source.url} on every card: where a clinician reads about this service
- * @param rejectOpioidOrdersDuringBlockade refuse (422) an opioid MedicationRequest POSTed while the blockade is
- *                          active, instead of storing it with a warning
+ * @param cardSourceUrl the {@code source.url} on every card: where a clinician reads about this service
  */
 @Validated
 @ConfigurationProperties("ntx.cds")
-public record CdsProperties(
-        @DefaultValue("https://ntx.example.org/fhir") String cardSourceUrl,
-        @DefaultValue("false") boolean rejectOpioidOrdersDuringBlockade) {}
+public record CdsProperties(@DefaultValue("https://ntx.example.org/fhir") String cardSourceUrl) {}

@@ -2,9 +2,7 @@ package org.ntx.cds;
 
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
-import org.hl7.fhir.r4.model.Resource;
 import org.ntx.record.RecordReader;
-import org.ntx.record.RecordRequest;
 import org.ntx.record.RecordTimeline;
 import org.ntx.rules.Finding;
 import org.ntx.rules.NaltrexoneRules;
@@ -21,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One CDS call from request to cards: gather the patient's data, map it to a timeline once, run the rules as of now,
- * render the findings as cards and remember which cards were shown (for feedback and research).
+ * One CDS call from request to cards: read the patient's record as a timeline (the record layer, prefetch first), run
+ * the rules as of now, render the findings as cards and remember which cards were shown (for feedback and research).
  */
 @Component
 class NaltrexoneCds {
@@ -45,7 +43,9 @@ class NaltrexoneCds {
 
     CdsServiceResponseJson respond(CdsServiceDefinition service, CdsRequest request) {
         Instant asOf = clock.instant();
-        List<Finding> findings = assess(request.recordRequest(), trigger(service.hook()), asOf);
+        RecordTimeline record = reader.read(request.recordRequest(), asOf);
+        List<Finding> findings = rules.evaluate(
+                new RuleInput(record.timeline(), record.drafts(), asOf, trigger(service.hook())));
 
         CdsServiceResponseJson response = new CdsServiceResponseJson();
         List<CardLog.ShownCard> shown = new ArrayList<>();
@@ -63,19 +63,6 @@ class NaltrexoneCds {
                     shown.size(), service.id(), e.getClass().getSimpleName());
         }
         return response;
-    }
-
-    /**
-     * The same rules for clients without CDS Hooks ({@code $naltrexone-check}, the write-time check): the patient's
-     * data from this server's own store, the given resources as draft orders.
-     */
-    List<Finding> assessFromStore(String patientId, List<Resource> drafts, Trigger trigger) {
-        return assess(RecordRequest.fromStore(patientId, drafts), trigger, clock.instant());
-    }
-
-    private List<Finding> assess(RecordRequest request, Trigger trigger, Instant asOf) {
-        RecordTimeline record = reader.read(request, asOf);
-        return rules.evaluate(new RuleInput(record.timeline(), record.drafts(), asOf, trigger));
     }
 
     private static Trigger trigger(CdsHook hook) {

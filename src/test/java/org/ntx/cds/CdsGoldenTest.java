@@ -71,7 +71,7 @@ class CdsGoldenTest {
 
     /** The real pipeline without Spring: prefetch only, a fixed clock, and a throwaway in-memory card log. */
     private CdsHooksController controller() {
-        CdsProperties properties = new CdsProperties("https://ntx.example.org/fhir", false);
+        CdsProperties properties = new CdsProperties("https://ntx.example.org/fhir");
         FhirDataSource noStore = new FhirDataSource() {
             @Override
             public java.util.List<org.hl7.fhir.r4.model.Resource> search(String relativeUrl) {

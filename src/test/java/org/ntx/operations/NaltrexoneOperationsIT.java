@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.operations;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;

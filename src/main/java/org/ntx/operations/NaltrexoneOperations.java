@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.operations;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
@@ -33,14 +33,14 @@ import java.util.List;
  */
 public class NaltrexoneOperations {
 
-    private final NaltrexoneCds cds;
+    private final OrderCheck check;
     private final NaltrexoneStatusReport statusReport;
     private final FhirContext fhirContext;
     private final DaoRegistry daos;
 
-    NaltrexoneOperations(NaltrexoneCds cds, NaltrexoneStatusReport statusReport, FhirContext fhirContext,
+    NaltrexoneOperations(OrderCheck check, NaltrexoneStatusReport statusReport, FhirContext fhirContext,
                          DaoRegistry daos) {
-        this.cds = cds;
+        this.check = check;
         this.statusReport = statusReport;
         this.fhirContext = fhirContext;
         this.daos = daos;
@@ -57,7 +57,7 @@ public class NaltrexoneOperations {
         MedicationRequest draft = draftFrom(request);
         String patientId = TimelineMapper.patientId(draft.getSubject()).orElseThrow(() ->
                 new InvalidRequestException("The MedicationRequest needs a subject referencing a Patient"));
-        List<Finding> findings = cds.assessFromStore(patientId, List.of(draft), Trigger.ORDER_SIGN);
+        List<Finding> findings = check.assess(patientId, List.of(draft), Trigger.ORDER_SIGN);
         return FindingOutcomes.toOperationOutcome(findings);
     }
 
@@ -96,9 +96,9 @@ public class NaltrexoneOperations {
     static class Registration {
 
         @Bean
-        NaltrexoneOperations naltrexoneOperations(NaltrexoneCds cds, NaltrexoneStatusReport statusReport,
+        NaltrexoneOperations naltrexoneOperations(OrderCheck check, NaltrexoneStatusReport statusReport,
                                                   FhirContext fhirContext, DaoRegistry daos) {
-            return new NaltrexoneOperations(cds, statusReport, fhirContext, daos);
+            return new NaltrexoneOperations(check, statusReport, fhirContext, daos);
         }
 
         @Bean

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.operations;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.Hook;
@@ -38,13 +38,13 @@ public class OpioidOrderGuard {
 
     private static final String WARNING_KEY = OpioidOrderGuard.class.getName() + ".warning";
 
-    private final NaltrexoneCds cds;
+    private final OrderCheck check;
     private final MedicationClassifier medications;
     private final FhirContext fhirContext;
     private final boolean reject;
 
-    OpioidOrderGuard(NaltrexoneCds cds, MedicationClassifier medications, FhirContext fhirContext, boolean reject) {
-        this.cds = cds;
+    OpioidOrderGuard(OrderCheck check, MedicationClassifier medications, FhirContext fhirContext, boolean reject) {
+        this.check = check;
         this.medications = medications;
         this.fhirContext = fhirContext;
         this.reject = reject;
@@ -60,7 +60,7 @@ public class OpioidOrderGuard {
         if (patientId.isEmpty()) {
             return;
         }
-        List<Finding> findings = cds.assessFromStore(patientId.get(), List.of(order), Trigger.ORDER_SIGN).stream()
+        List<Finding> findings = check.assess(patientId.get(), List.of(order), Trigger.ORDER_SIGN).stream()
                 .filter(f -> f.topic() == Topic.OPIOID_BLOCKADE_CONFLICT || f.topic() == Topic.DATA_UNAVAILABLE)
                 .toList();
         if (findings.isEmpty()) {
@@ -112,9 +112,9 @@ public class OpioidOrderGuard {
     static class Registration {
 
         @Bean
-        OpioidOrderGuard opioidOrderGuard(NaltrexoneCds cds, MedicationClassifier medications,
-                                          FhirContext fhirContext, CdsProperties properties) {
-            return new OpioidOrderGuard(cds, medications, fhirContext, properties.rejectOpioidOrdersDuringBlockade());
+        OpioidOrderGuard opioidOrderGuard(OrderCheck check, MedicationClassifier medications,
+                                          FhirContext fhirContext, OperationsProperties properties) {
+            return new OpioidOrderGuard(check, medications, fhirContext, properties.rejectOpioidOrdersDuringBlockade());
         }
 
         @Bean

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.operations;
 
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeType;

@@ -1,10 +1,11 @@
-package org.ntx.cds;
+package org.ntx.operations;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.ntx.profiles.Canonicals;
 import org.ntx.rules.Finding;
+import org.ntx.rules.FindingText;
 
 import java.util.List;
 
@@ -38,6 +39,6 @@ final class FindingOutcomes {
                 .setDetails(new CodeableConcept()
                         .addCoding(new Coding(Canonicals.CODE_SYSTEM, finding.topic().code(), null))
                         .setText(finding.summary()))
-                .setDiagnostics(FindingCards.detail(finding));
+                .setDiagnostics(FindingText.markdown(finding));
     }
 }
