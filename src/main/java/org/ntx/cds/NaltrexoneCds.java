@@ -2,6 +2,7 @@ package org.ntx.cds;
 
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
+import org.ntx.cardlog.CardLog;
 import org.ntx.record.RecordReader;
 import org.ntx.record.RecordTimeline;
 import org.ntx.rules.Finding;

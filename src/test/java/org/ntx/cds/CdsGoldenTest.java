@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ntx.cardlog.CardLog;
 import org.ntx.record.RecordProperties;
 import org.ntx.record.RecordReader;
 import org.ntx.record.TimelineMapper;

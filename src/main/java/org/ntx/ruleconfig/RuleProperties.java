@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.ruleconfig;
 
 import org.ntx.rules.Severity;
 import org.ntx.rules.Thresholds;

@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.ruleconfig;
 
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.OpioidBlockade;
@@ -6,7 +6,9 @@ import org.ntx.rules.Thresholds;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The pure rules as Spring beans, with the site's thresholds. */
+/**
+ * The pure rules as Spring beans, with the site's thresholds: kept out of {@code rules}, which stays free of Spring.
+ */
 @Configuration
 class RulesConfig {
 

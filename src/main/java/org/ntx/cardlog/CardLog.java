@@ -1,4 +1,4 @@
-package org.ntx.cds;
+package org.ntx.cardlog;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
@@ -10,14 +10,15 @@ import java.util.Optional;
 
 /**
  * Durable record of every card shown and what the clinician did with it (the CDS Hooks feedback endpoint), kept in
- * the application database beside HAPI's tables so research outcomes can count acceptance and override rates.
+ * the application database beside HAPI's tables so research outcomes can count acceptance and override rates. The CDS
+ * services write it and the research outcomes read it, so it belongs to neither.
  */
 @Repository
 public class CardLog {
 
     private final JdbcTemplate jdbc;
 
-    CardLog(JdbcTemplate jdbc) {
+    public CardLog(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
         // Portable DDL (H2 and PostgreSQL); the table is ours, HAPI's schema tool does not know it.
         jdbc.execute("""
@@ -44,7 +45,7 @@ public class CardLog {
     /** A card with the clinician's response, if any. */
     public record CardOutcome(ShownCard card, Optional<String> outcome, Optional<String> overrideReason) {}
 
-    void recordShown(List<ShownCard> cards) {
+    public void recordShown(List<ShownCard> cards) {
         jdbc.batchUpdate("""
                         INSERT INTO ntx_cds_card (card_uuid, service_id, hook_instance, patient_id, topic, indicator,
                             shown_at) VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -64,7 +65,7 @@ public class CardLog {
      *
      * @return false if no card with that uuid was issued by this service
      */
-    boolean recordOutcome(String serviceId, String cardUuid, String outcome, String overrideReason,
+    public boolean recordOutcome(String serviceId, String cardUuid, String outcome, String overrideReason,
                           String acceptedSuggestions, Instant at) {
         int updated = jdbc.update("""
                         UPDATE ntx_cds_card SET outcome = ?, override_reason = ?, accepted_suggestions = ?,
