@@ -39,8 +39,8 @@ final class KaplanMeierPlot {
         }
         double step = tickStep(maxTime);
         double axisMax = Math.ceil(maxTime / step) * step;
-        int tableTop = TOP + PLOT_HEIGHT + 70;
-        int height = tableTop + 30 + 22 * curves.size() + 20;
+        int tableTop = TOP + PLOT_HEIGHT + 72;
+        int height = tableTop + 44 + 22 * curves.size() + 30;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
@@ -120,15 +120,12 @@ final class KaplanMeierPlot {
                     lx + 42, ly + 4, escape(name), curve.subjects(), curve.events()));
             index++;
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#444444\">"
-                + "Shaded: 95%% confidence band (log-log). Ticks: censored.</text>%n", LEFT + PLOT_WIDTH - 250,
-                TOP + 18 + 22 * names.size()));
 
         // numbers at risk
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"13\" font-weight=\"bold\">"
                 + "Number at risk</text>%n", 10, tableTop));
         for (int i = 0; i < names.size(); i++) {
-            int ry = tableTop + 24 + 22 * i;
+            int ry = tableTop + 42 + 22 * i;
             String colour = COLOURS.get(i % COLOURS.size());
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"%s\" "
                     + "font-weight=\"bold\">%s</text>%n", 10, ry, colour, escape(names.get(i))));
@@ -140,8 +137,11 @@ final class KaplanMeierPlot {
         }
         for (int time : riskTimes) {
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" "
-                    + "fill=\"#444444\">day %d</text>%n", x(time, axisMax), tableTop, time));
+                    + "fill=\"#444444\">day %d</text>%n", x(time, axisMax), tableTop + 20, time));
         }
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#444444\">"
+                + "Shaded: 95%% confidence band (Greenwood, log-log). Vertical ticks: censored patients.</text>%n",
+                10, height - 12));
         svg.append("</svg>\n");
         return svg.toString();
     }
@@ -160,6 +160,10 @@ final class KaplanMeierPlot {
             for (int time : times) {
                 SurvivalCurve.Step step = curve.stepAt(time).orElse(null);
                 double s = curve.survivalAt(time);
+                if (curve.steps().isEmpty() || time > curve.steps().get(curve.steps().size() - 1).time()) {
+                    text.append(String.format(Locale.ROOT, "; day %d: beyond follow-up", time));
+                    continue;
+                }
                 text.append(String.format(Locale.ROOT, "; day %d: %.1f%%", time, 100 * s));
                 if (step != null && !Double.isNaN(step.lower())) {
                     text.append(String.format(Locale.ROOT, " (%.1f to %.1f)", 100 * step.lower(), 100 * step.upper()));

@@ -155,7 +155,7 @@ public final class OutcomeJob {
     private static void writeMeasures(SparkSession spark, HadoopFiles out, JobOptions options) {
         Dataset<Row> counts = spark.sql("SELECT measure, stratifier, stratum, initial_population, denominator, "
                 + "numerator, CASE WHEN denominator > 0 THEN numerator / denominator END AS score FROM measure_counts");
-        counts.write().mode("overwrite").partitionBy("measure").parquet(out.path("measures.parquet"));
+        counts.coalesce(1).write().mode("overwrite").partitionBy("measure").parquet(out.path("measures.parquet"));
         Map<String, MeasureReportJson.Counts> byKey = new HashMap<>();
         Map<String, StringBuilder> tables = new LinkedHashMap<>();
         for (String[] measure : MeasureReportJson.MEASURES) {

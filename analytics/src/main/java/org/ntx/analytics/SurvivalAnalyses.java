@@ -78,11 +78,18 @@ final class SurvivalAnalyses {
                     summaryCsv.append(String.join(",", stratifier, stratum, Long.toString(curve.subjects()),
                             Long.toString(curve.events()), optional(curve.median()), optional(curve.medianLower()),
                             optional(curve.medianUpper())));
+                    double lastTime = curve.steps().isEmpty() ? 0 : curve.steps().get(curve.steps().size() - 1).time();
                     for (int t : TIMES.subList(1, TIMES.size())) {
                         SurvivalCurve.Step step = curve.stepAt(t).orElse(null);
-                        summaryCsv.append(',').append(curve.atRisk(t)).append(',').append(decimal(curve.survivalAt(t)))
-                                .append(',').append(step == null ? "1.000000" : decimal(step.lower()))
-                                .append(',').append(step == null ? "1.000000" : decimal(step.upper()));
+                        summaryCsv.append(',').append(curve.atRisk(t));
+                        if (t > lastTime) {
+                            // Beyond the last follow-up time the curve is not estimated (R: summary(extend = FALSE)).
+                            summaryCsv.append(",NA,NA,NA");
+                        } else {
+                            summaryCsv.append(',').append(decimal(curve.survivalAt(t)))
+                                    .append(',').append(step == null ? "1.000000" : decimal(step.lower()))
+                                    .append(',').append(step == null ? "1.000000" : decimal(step.upper()));
+                        }
                     }
                     summaryCsv.append('\n');
                 }
