@@ -82,10 +82,10 @@ class PatientRecordLoader {
         Map<String, Medication> medications = new HashMap<>(record.medications());
         Set<PrefetchKey> unavailable = EnumSet.noneOf(PrefetchKey.class);
         unavailable.addAll(record.unavailable());
+        MedicationIndex.addAll(drafts, medications);
         for (Resource draft : drafts) {
-            if (!resolveMedication(draft, source, medications)) {
-                unavailable.add(PrefetchKey.MEDICATION_REQUESTS);
-            }
+            // A draft whose Medication cannot be read is named on its own data-unavailable card by the rules.
+            resolveMedication(draft, source, medications);
         }
         return new PatientRecord(record.patientId(), record.resources(), unavailable, medications);
     }
@@ -127,6 +127,7 @@ class PatientRecordLoader {
         }
 
         Map<String, Medication> medications = new HashMap<>();
+        resources.values().forEach(list -> MedicationIndex.addAll(list, medications));
         for (Map.Entry<PrefetchKey, List<Resource>> entry : resources.entrySet()) {
             for (Resource resource : entry.getValue()) {
                 if (!resolveMedication(resource, source, medications)) {
@@ -176,7 +177,7 @@ class PatientRecordLoader {
             return true;
         }
         String ref = reference.get().getReference();
-        if (cache.containsKey(ref)) {
+        if (cache.containsKey(ref) || MedicationIndex.relativeKey(ref).filter(cache::containsKey).isPresent()) {
             return true;
         }
         String[] parts = ref.split("/");

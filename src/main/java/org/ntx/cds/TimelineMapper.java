@@ -17,6 +17,8 @@ import org.hl7.fhir.r4.model.Type;
 import org.ntx.terminology.ConditionClassifier;
 import org.ntx.terminology.LabClassifier;
 import org.ntx.terminology.MedicationClassifier;
+import org.ntx.terminology.MedicationDescription;
+import org.ntx.terminology.MedicationRecognition;
 import org.ntx.timeline.Code;
 import org.ntx.timeline.ConditionClass;
 import org.ntx.timeline.ConditionRecord;
@@ -26,6 +28,7 @@ import org.ntx.timeline.LabResult;
 import org.ntx.timeline.LabTest;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
+import org.ntx.timeline.RecognisedFrom;
 import org.ntx.timeline.SourceRef;
 import org.springframework.stereotype.Component;
 
@@ -44,7 +47,10 @@ import java.util.Set;
 /**
  * FHIR to timeline, once per request, at the edge: after this nothing downstream sees a FHIR type. Codes are
  * classified here (naltrexone? opioid? liver test?), statuses normalised, dates and supply durations read, and
- * {@code medicationReference} resolved (contained {@code #id} or {@code Medication/id}).
+ * {@code medicationReference} resolved: contained ({@code #id}), or a Medication read beforehand (an entry of the
+ * prefetch or search bundle, {@code _include}d or not, by relative, absolute or {@code urn:uuid} reference, or read
+ * from the source). Everything the record says about the medication is handed to the terminology layer together:
+ * every coding, the texts and displays, the Medication's dose form and strength, the route and the dose.
  */
 @Component
 public class TimelineMapper {
@@ -147,18 +153,35 @@ public class TimelineMapper {
         if (patientId.isEmpty() || facts.start().isEmpty()) {
             return Optional.empty();
         }
-        Set<Code> codes = new LinkedHashSet<>();
-        String display = medicationCodes(resource, facts.medication(), lookup, codes);
-        DrugClass drugClass = medications.classify(codes, facts.route());
+        MedicationText medication = medicationCodes(resource, facts.medication(), lookup);
+        MedicationRecognition recognition = medications.recognise(new MedicationDescription(medication.codes(),
+                medication.texts(), medication.doseForm(), facts.route(), medication.strengthMg(), facts.doseMg()));
+        DrugClass drugClass = recognition.drugClass();
+        String display = medication.display();
+        if (draftTime.isPresent() && !medication.readable()) {
+            drugClass = DrugClass.UNCLASSIFIED;
+            display = display + ": the medication it points to could not be read";
+        } else if (drugClass == DrugClass.UNCLASSIFIED) {
+            display = display + ": " + recognition.unreadable().orElse("could not be classified");
+        }
         return Optional.of(new MedicationEvent(patientId.get(),
-                source(resource), facts.kind(), facts.status(), drugClass, display, codes, facts.start().get(), facts.end(),
-                facts.daysSupply(), facts.doseMg(), facts.route()));
+                source(resource), facts.kind(), facts.status(), drugClass, display, recognition.codes(),
+                facts.start().get(), facts.end(), facts.daysSupply(), facts.doseMg(), facts.route(),
+                drugClass == recognition.drugClass() ? recognition.recognisedFrom() : RecognisedFrom.TEXT,
+                recognition.exposurePerUse(), facts.refills()));
     }
 
     private record MedicationFacts(
             MedicationEvent.Kind kind, MedicationEvent.Status status, Reference subject, Type medication,
             Optional<Instant> start, Optional<Instant> end, Optional<Integer> daysSupply, Optional<BigDecimal> doseMg,
-            Optional<String> route) {}
+            Optional<String> route, Optional<Integer> refills) {
+
+        MedicationFacts(MedicationEvent.Kind kind, MedicationEvent.Status status, Reference subject, Type medication,
+                Optional<Instant> start, Optional<Instant> end, Optional<Integer> daysSupply,
+                Optional<BigDecimal> doseMg, Optional<String> route) {
+            this(kind, status, subject, medication, start, end, daysSupply, doseMg, route, Optional.empty());
+        }
+    }
 
     private static MedicationFacts orderFacts(MedicationRequest order, Optional<Instant> draftTime) {
         Optional<Instant> start = draftTime.isPresent() ? draftTime
@@ -173,11 +196,15 @@ public class TimelineMapper {
         Optional<Integer> supply = order.getDispenseRequest().hasExpectedSupplyDuration()
                 ? days(order.getDispenseRequest().getExpectedSupplyDuration())
                 : Optional.empty();
+        Optional<Integer> refills = order.getDispenseRequest().hasNumberOfRepeatsAllowed()
+                ? Optional.of(Math.max(0, order.getDispenseRequest().getNumberOfRepeatsAllowed()))
+                : Optional.empty();
         return new MedicationFacts(MedicationEvent.Kind.ORDER,
                 draftTime.isPresent() ? MedicationEvent.Status.DRAFT : status(order.getStatus() == null ? null
                         : order.getStatus().toCode()),
                 order.getSubject(), order.getMedication(), start, end, supply,
-                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(TimelineMapper::routeOrInstructions),
+                refills);
     }
 
     private static MedicationFacts administrationFacts(MedicationAdministration administration) {
@@ -186,11 +213,17 @@ public class TimelineMapper {
                 : administration.hasEffectivePeriod()
                         ? instant(administration.getEffectivePeriod().getStart())
                         : Optional.empty();
+        // An infusion's or an implant's period end (the implant's removal) ends the exposure it records.
+        Optional<Instant> end = administration.hasEffectivePeriod()
+                ? instant(administration.getEffectivePeriod().getEnd())
+                : Optional.empty();
         MedicationAdministration.MedicationAdministrationDosageComponent dosage = administration.getDosage();
+        Optional<String> route = text(dosage.getRoute())
+                .or(() -> dosage.hasText() ? Optional.of(dosage.getText()) : Optional.empty());
         return new MedicationFacts(MedicationEvent.Kind.ADMINISTRATION,
                 status(administration.getStatus() == null ? null : administration.getStatus().toCode()),
-                administration.getSubject(), administration.getMedication(), start, Optional.empty(),
-                Optional.empty(), dosage.hasDose() ? mg(dosage.getDose()) : Optional.empty(), text(dosage.getRoute()));
+                administration.getSubject(), administration.getMedication(), start, end,
+                Optional.empty(), dosage.hasDose() ? mg(dosage.getDose()) : Optional.empty(), route);
     }
 
     private static MedicationFacts dispenseFacts(MedicationDispense dispense) {
@@ -201,7 +234,7 @@ public class TimelineMapper {
                 status(dispense.getStatus() == null ? null : dispense.getStatus().toCode()),
                 dispense.getSubject(), dispense.getMedication(), start, Optional.empty(),
                 dispense.hasDaysSupply() ? days(dispense.getDaysSupply()) : Optional.empty(),
-                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(TimelineMapper::routeOrInstructions));
     }
 
     private static MedicationFacts statementFacts(MedicationStatement statement) {
@@ -222,27 +255,66 @@ public class TimelineMapper {
         return new MedicationFacts(MedicationEvent.Kind.STATEMENT,
                 status(statement.getStatus() == null ? null : statement.getStatus().toCode()),
                 statement.getSubject(), statement.getMedication(), start, end, Optional.empty(),
-                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(TimelineMapper::routeOrInstructions));
     }
 
-    /** Collects the product and ingredient codes of the medication, following references; returns a display. */
-    private static String medicationCodes(Resource owner, Type medication, MedicationLookup lookup, Set<Code> codes) {
+    /** What a record says about its medication, after following its reference. */
+    private record MedicationText(Set<Code> codes, List<String> texts, String display, Optional<String> doseForm,
+                                  Optional<BigDecimal> strengthMg, boolean readable) {}
+
+    /** The route, else the free-text instructions ("inject 380 mg IM"), which say the route for many EHRs. */
+    private static Optional<String> routeOrInstructions(Dosage dosage) {
+        return text(dosage.getRoute()).or(() -> dosage.hasText() ? Optional.of(dosage.getText()) : Optional.empty());
+    }
+
+    /** Collects the product and ingredient codes, texts, dose form and strength, following references. */
+    private static MedicationText medicationCodes(Resource owner, Type medication, MedicationLookup lookup) {
+        Set<Code> codes = new LinkedHashSet<>();
+        List<String> texts = new ArrayList<>();
         if (medication instanceof CodeableConcept concept) {
             addCodes(concept, codes);
-            return display(concept);
+            addTexts(concept, texts);
+            return new MedicationText(codes, texts, display(concept), Optional.empty(), Optional.empty(),
+                    !concept.isEmpty());
         }
-        if (medication instanceof Reference reference && reference.hasReference()) {
-            Optional<Medication> resolved = resolve(owner, reference, lookup);
+        if (medication instanceof Reference reference && (reference.hasReference() || reference.hasDisplay())) {
+            if (reference.hasDisplay()) {
+                texts.add(reference.getDisplay());
+            }
+            Optional<Medication> resolved = reference.hasReference()
+                    ? resolve(owner, reference, lookup) : Optional.empty();
             if (resolved.isPresent()) {
                 Medication med = resolved.get();
                 addCodes(med.getCode(), codes);
-                med.getIngredient().stream().filter(i -> i.hasItemCodeableConcept())
-                        .forEach(i -> addCodes(i.getItemCodeableConcept(), codes));
-                return display(med.getCode());
+                addTexts(med.getCode(), texts);
+                med.getIngredient().stream().filter(i -> i.hasItemCodeableConcept()).forEach(i -> {
+                    addCodes(i.getItemCodeableConcept(), codes);
+                    addTexts(i.getItemCodeableConcept(), texts);
+                });
+                Optional<BigDecimal> strength = med.getIngredient().stream()
+                        .filter(i -> i.hasStrength() && i.getStrength().hasNumerator())
+                        .map(i -> mg(i.getStrength().getNumerator()))
+                        .flatMap(Optional::stream).findFirst();
+                String display = med.getCode().isEmpty()
+                        ? (reference.hasDisplay() ? reference.getDisplay() : "unnamed medication")
+                        : display(med.getCode());
+                return new MedicationText(codes, texts, display, text(med.getForm()), strength, true);
             }
-            return reference.hasDisplay() ? reference.getDisplay() : reference.getReference();
+            String display = reference.hasDisplay() ? reference.getDisplay() : reference.getReference();
+            return new MedicationText(codes, texts, display, Optional.empty(), Optional.empty(),
+                    reference.hasDisplay());
         }
-        return "unspecified medication";
+        return new MedicationText(codes, texts, "unspecified medication", Optional.empty(), Optional.empty(), false);
+    }
+
+    private static void addTexts(CodeableConcept concept, List<String> texts) {
+        if (concept == null) {
+            return;
+        }
+        if (concept.hasText()) {
+            texts.add(concept.getText());
+        }
+        concept.getCoding().stream().filter(Coding::hasDisplay).map(Coding::getDisplay).forEach(texts::add);
     }
 
     private static Optional<Medication> resolve(Resource owner, Reference reference, MedicationLookup lookup) {
@@ -252,10 +324,11 @@ public class TimelineMapper {
             return domain.getContained().stream()
                     .filter(Medication.class::isInstance)
                     .map(Medication.class::cast)
-                    .filter(m -> id.equals(m.getIdElement().getIdPart()) || ref.equals(m.getId()))
+                    .filter(m -> id.equals(m.getIdElement().getIdPart()) || ref.equals(m.getId())
+                            || id.equals(m.getId()))
                     .findFirst();
         }
-        return lookup.find(ref);
+        return lookup.find(ref).or(() -> MedicationIndex.relativeKey(ref).flatMap(lookup::find));
     }
 
     // --- observations and conditions ----------------------------------------------------------------------------
