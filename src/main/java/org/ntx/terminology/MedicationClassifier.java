@@ -50,6 +50,9 @@ public final class MedicationClassifier {
     private static final Set<Code> LONG_ACTING_INGREDIENTS = Set.of(Code.rxnorm("6813"), Code.rxnorm("1819"));
     private static final Set<Code> REVERSAL_AGENTS = Set.of(Code.rxnorm("7242"), Code.rxnorm("1191222"),
             Code.rxnorm("1725059"), Code.rxnorm("199059"), Code.rxnorm("2592953"), Code.rxnorm("2639721"));
+    /** Methadone maintenance is dosed once a day: one administration covers a day (design choice from the daily
+     * dosing of opioid treatment programmes; methadone labels dose it once daily for maintenance). */
+    private static final Code METHADONE = Code.rxnorm("6813");
     private static final Pattern TRANSDERMAL_HOURS = Pattern.compile("^(\\d{2,3}) HR .*Transdermal",
             Pattern.CASE_INSENSITIVE);
 
@@ -173,8 +176,14 @@ public final class MedicationClassifier {
         if (fromTable.isPresent()) {
             return fromTable;
         }
-        return codes.stream().flatMap(c -> valueSets.display(c).stream())
+        Optional<Duration> patch = codes.stream().flatMap(c -> valueSets.display(c).stream())
                 .map(TRANSDERMAL_HOURS::matcher).filter(Matcher::find)
                 .map(m -> Duration.ofHours(Long.parseLong(m.group(1)))).findFirst();
+        if (patch.isPresent()) {
+            return patch;
+        }
+        boolean methadone = codes.contains(METHADONE) || codes.stream().flatMap(c -> valueSets.display(c).stream())
+                .anyMatch(display -> display.toLowerCase(java.util.Locale.ROOT).contains("methadone"));
+        return methadone ? Optional.of(Duration.ofDays(1)) : Optional.empty();
     }
 }

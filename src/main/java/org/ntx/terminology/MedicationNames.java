@@ -156,6 +156,9 @@ final class MedicationNames {
                 && IMPLANT.matcher(t).find())) {
             return Optional.of(Duration.ofDays(182));
         }
+        if (word("methadone|methadose|dolophine|diskets").matcher(t).find()) {
+            return Optional.of(Duration.ofDays(1));
+        }
         if (PATCH.matcher(t).find() || word("duragesic|butrans").matcher(t).find()) {
             Matcher hours = HOURS.matcher(t);
             if (hours.find()) {
