@@ -76,7 +76,7 @@ public class TimelineMapper {
         List<ConditionRecord> conditionRecords = new ArrayList<>();
         for (Resource resource : resources) {
             if (resource instanceof Observation observation) {
-                labResult(observation).ifPresent(labResults::add);
+                labResults.addAll(labResults(observation));
             } else if (resource instanceof Condition condition) {
                 conditionRecord(condition).ifPresent(conditionRecords::add);
             } else {
@@ -333,38 +333,107 @@ public class TimelineMapper {
 
     // --- observations and conditions ----------------------------------------------------------------------------
 
-    private Optional<LabResult> labResult(Observation observation) {
+    /**
+     * The liver tests and screens an Observation reports: itself, and each component coded as a liver test (labs that
+     * send a hepatic panel as one Observation with components). Values as labs report them: a Quantity with its
+     * comparator ({@code >1000}), or a string such as "&gt;1000 U/L"; no value with a dataAbsentReason; the unit's
+     * conversion to U/L for ALT and AST (UCUM); a reference range given in another unit converted into the value's.
+     */
+    private List<LabResult> labResults(Observation observation) {
         Optional<String> patientId = patientId(observation.getSubject());
-        LabTest test = observation.getCode().getCoding().stream()
-                .map(coding -> labs.classify(code(coding)))
-                .filter(t -> t != LabTest.OTHER)
-                .findFirst().orElse(LabTest.OTHER);
         Optional<Instant> effective = observation.hasEffectiveDateTimeType()
                 ? instant(observation.getEffectiveDateTimeType().getValue())
                 : observation.hasEffectivePeriod()
                         ? instant(observation.getEffectivePeriod().getStart())
                         : instant(observation.getIssued());
-        if (patientId.isEmpty() || test == LabTest.OTHER || effective.isEmpty()) {
-            return Optional.empty();
+        if (patientId.isEmpty() || effective.isEmpty()) {
+            return List.of();
         }
+        LabResult.Status status = enumValue(LabResult.Status.class, observation.getStatus() == null ? null
+                : observation.getStatus().toCode(), LabResult.Status.UNKNOWN);
+        List<LabResult> results = new ArrayList<>();
+        LabTest test = labTest(observation.getCode());
+        if (test != LabTest.OTHER) {
+            results.add(labResult(patientId.get(), source(observation), test, observation.getCode(), status,
+                    effective.get(), observation.getValue(), observation.getDataAbsentReason(),
+                    observation.getReferenceRange(), screenResult(observation)));
+        }
+        for (Observation.ObservationComponentComponent component : observation.getComponent()) {
+            LabTest componentTest = labTest(component.getCode());
+            if (componentTest.isLiverTest() && componentTest != LabTest.HEPATIC_FUNCTION_PANEL) {
+                results.add(labResult(patientId.get(), source(observation), componentTest, component.getCode(),
+                        status, effective.get(), component.getValue(), component.getDataAbsentReason(),
+                        component.getReferenceRange(), Optional.empty()));
+            }
+        }
+        return results;
+    }
+
+    private LabTest labTest(CodeableConcept code) {
+        return code.getCoding().stream()
+                .map(coding -> labs.classify(code(coding)))
+                .filter(t -> t != LabTest.OTHER)
+                .findFirst().orElse(LabTest.OTHER);
+    }
+
+    private static final java.util.regex.Pattern STRING_VALUE = java.util.regex.Pattern.compile(
+            "^\\s*(<=|>=|<|>)?\\s*(\\d+(?:\\.\\d+)?)\\s*(\\S+)?\\s*$");
+
+    private LabResult labResult(String patientId, SourceRef source, LabTest test, CodeableConcept code,
+                                LabResult.Status status, Instant effective, Type valueElement,
+                                CodeableConcept absentReason,
+                                List<Observation.ObservationReferenceRangeComponent> ranges,
+                                Optional<LabResult.ScreenResult> screen) {
         Optional<BigDecimal> value = Optional.empty();
         Optional<String> unit = Optional.empty();
-        if (observation.hasValueQuantity() && observation.getValueQuantity().hasValue()) {
-            value = plausible(observation.getValueQuantity().getValue());
-            unit = Optional.ofNullable(observation.getValueQuantity().hasCode()
-                    ? observation.getValueQuantity().getCode() : observation.getValueQuantity().getUnit());
+        Optional<LabResult.Comparator> comparator = Optional.empty();
+        if (valueElement instanceof Quantity quantity && quantity.hasValue()) {
+            value = plausible(quantity.getValue());
+            unit = quantityUnit(quantity);
+            comparator = quantity.hasComparator() ? LabResult.Comparator.of(quantity.getComparator().toCode())
+                    : Optional.empty();
+        } else if (valueElement instanceof org.hl7.fhir.r4.model.StringType string && string.hasValue()) {
+            java.util.regex.Matcher matcher = STRING_VALUE.matcher(string.getValue());
+            if (matcher.matches()) {
+                value = plausible(new BigDecimal(matcher.group(2)));
+                comparator = LabResult.Comparator.of(matcher.group(1));
+                unit = Optional.ofNullable(matcher.group(3));
+            }
         }
-        Optional<BigDecimal> upperLimit = observation.getReferenceRange().stream()
-                .filter(range -> range.hasHigh() && range.getHigh().hasValue())
-                .map(range -> range.getHigh().getValue())
-                .findFirst()
-                .flatMap(TimelineMapper::plausible);
-        return Optional.of(new LabResult(patientId.get(),
-                source(observation), test,
-                display(observation.getCode()),
-                enumValue(LabResult.Status.class, observation.getStatus() == null ? null
-                        : observation.getStatus().toCode(), LabResult.Status.UNKNOWN),
-                effective.get(), value, unit, upperLimit, screenResult(observation)));
+        Optional<BigDecimal> factor = unit.flatMap(u -> labs.unitsPerLitre(test, u));
+        Optional<BigDecimal> upperLimit = Optional.empty();
+        for (Observation.ObservationReferenceRangeComponent range : ranges) {
+            if (!range.hasHigh() || !range.getHigh().hasValue()) {
+                continue;
+            }
+            Optional<BigDecimal> high = plausible(range.getHigh().getValue());
+            Optional<String> highUnit = quantityUnit(range.getHigh());
+            if (high.isEmpty()) {
+                continue;
+            }
+            if (highUnit.isEmpty() || unit.isEmpty() || highUnit.get().equals(unit.get())) {
+                upperLimit = high;
+            } else {
+                // A range in another unit (U/L beside a value in ukat/L): convert it into the value's unit.
+                Optional<BigDecimal> highFactor = labs.unitsPerLitre(test, highUnit.get());
+                if (highFactor.isPresent() && factor.isPresent()) {
+                    upperLimit = Optional.of(high.get().multiply(highFactor.get())
+                            .divide(factor.get(), java.math.MathContext.DECIMAL64));
+                }
+            }
+            if (upperLimit.isPresent()) {
+                break;
+            }
+        }
+        Optional<String> absent = absentReason == null || absentReason.isEmpty() ? Optional.empty()
+                : Optional.of(display(absentReason));
+        return new LabResult(patientId, source, test, display(code), status, effective, value, unit, upperLimit,
+                screen, comparator, factor, value.isPresent() ? Optional.empty() : absent);
+    }
+
+    private static Optional<String> quantityUnit(Quantity quantity) {
+        String unit = quantity.hasCode() ? quantity.getCode() : quantity.getUnit();
+        return Optional.ofNullable(unit).filter(u -> !u.isBlank());
     }
 
     /** Positive or negative, from a coded value, a string value or the interpretation. */

@@ -36,6 +36,8 @@ import org.ntx.timeline.SourceRef;
  * buprenorphine ordered@-60 until@+30    active order with validity period ending in 30 days
  * naltrexone taking@-60 / took@-60       statement, active / completed
  * ALT@-10=250/56   AST@-3=35             liver test value (U/L), optionally "/ULN" from the reference range
+ * ALT@-2=>1000   ALT@-2=absent reason=error   a value above the assay's range; no value (dataAbsentReason)
+ * ALT@-10=4.5 unit=ukat/L                a value in another unit (converted to U/L as UCUM does)
  * opioid-screen@-2=positive              urine drug screen
  * acute-hepatitis@-20 resolved           condition, active unless a status word says otherwise
  * unavailable:observations               the fetch of that kind failed
@@ -103,7 +105,11 @@ final class TimelineNotation {
             "cirrhosis", ConditionClass.CIRRHOSIS, "opioid-use-disorder", ConditionClass.OPIOID_USE_DISORDER);
 
     private static final Pattern MEDICATION_WHEN = Pattern.compile("(given|dispensed|ordered|taking|took)@([+-]?\\d+)");
-    private static final Pattern LAB = Pattern.compile("([\\w-]+)@([+-]?\\d+)=([\\w.]+)(?:/([\\d.]+))?");
+    private static final Pattern LAB = Pattern.compile("([\\w-]+)@([+-]?\\d+)=(<=|>=|<|>)?([\\w.]+)(?:/([\\d.]+))?");
+    private static final Pattern REASON = Pattern.compile("reason=(\\S+)");
+    /** What the terminology layer's UCUM conversion gives for these units (1 ukat = 60 U: 1 U = 1 umol/min). */
+    private static final Map<String, BigDecimal> UNITS_PER_LITRE = Map.of("U/L", BigDecimal.ONE, "IU/L", BigDecimal.ONE,
+            "[IU]/L", BigDecimal.ONE, "ukat/L", BigDecimal.valueOf(60), "nkat/L", new BigDecimal("0.06"));
     private static final Pattern CONDITION = Pattern.compile("([\\w-]+)@([+-]?\\d+)");
     private static final Pattern SUPPLY = Pattern.compile("(\\d+)d");
     private static final Pattern DOSE = Pattern.compile("([\\d.]+)mg");
@@ -235,25 +241,32 @@ final class TimelineNotation {
         LabResult.Status status = LabResult.Status.FINAL;
         Optional<String> unit = test == LabTest.OPIOID_URINE_SCREEN ? Optional.empty()
                 : Optional.of(test == LabTest.TOTAL_BILIRUBIN ? "mg/dL" : "U/L");
+        Optional<String> reason = Optional.empty();
         for (int i = 1; i < tokens.length; i++) {
             Matcher unitMatcher = UNIT.matcher(tokens[i]);
+            Matcher reasonMatcher = REASON.matcher(tokens[i]);
             if (unitMatcher.matches()) {
                 unit = Optional.of(unitMatcher.group(1));
+            } else if (reasonMatcher.matches()) {
+                reason = Optional.of(reasonMatcher.group(1));
             } else {
                 status = LabResult.Status.valueOf(constant(tokens[i]));
             }
         }
-        String result = matcher.group(3);
+        String result = matcher.group(4);
         Optional<LabResult.ScreenResult> screen = Optional.empty();
         Optional<BigDecimal> value = Optional.empty();
         if (result.equals("positive") || result.equals("negative")) {
             screen = Optional.of(LabResult.ScreenResult.valueOf(constant(result)));
-        } else {
+        } else if (!result.equals("absent")) {
             value = Optional.of(new BigDecimal(result));
         }
-        Optional<BigDecimal> upperLimit = Optional.ofNullable(matcher.group(4)).map(BigDecimal::new);
+        Optional<BigDecimal> upperLimit = Optional.ofNullable(matcher.group(5)).map(BigDecimal::new);
+        Optional<BigDecimal> factor = test == LabTest.ALT || test == LabTest.AST
+                ? unit.map(UNITS_PER_LITRE::get) : Optional.empty();
         return new LabResult(patient, new SourceRef("Observation", "o" + nextId++), test, matcher.group(1), status,
-                day(Integer.parseInt(matcher.group(2))), value, unit, upperLimit, screen);
+                day(Integer.parseInt(matcher.group(2))), value, unit, upperLimit, screen,
+                LabResult.Comparator.of(matcher.group(3)), factor, value.isPresent() ? Optional.empty() : reason);
     }
 
     private ConditionRecord condition(String patient, String[] tokens) {
