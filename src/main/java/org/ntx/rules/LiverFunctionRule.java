@@ -171,11 +171,11 @@ final class LiverFunctionRule implements NaltrexoneRule {
     private String withoutValue(RuleInput input) {
         StringBuilder text = new StringBuilder();
         for (LabResult result : liverTests.laterWithoutValue(input.timeline(), input.asOf())) {
-            text.append("\n- ").append(result.test().name()).append(" on ").append(ClinicalText.date(result.effective()))
+            text.append("- ").append(result.test().name()).append(" on ").append(ClinicalText.date(result.effective()))
                     .append(" has no value").append(result.absentReason().map(reason -> " (" + reason + ")").orElse(""))
-                    .append(": it could not be read as a result.");
+                    .append(": it could not be read as a result.\n");
         }
-        return text.isEmpty() ? "" : text.append('\n').toString();
+        return text.toString();
     }
 
     private static List<MedicationEvent> naltrexoneDrafts(RuleInput input) {
