@@ -10,6 +10,11 @@ import org.ntx.rules.Severity;
 import org.ntx.rules.Thresholds;
 import org.ntx.rules.Topic;
 import org.ntx.rules.Trigger;
+import org.ntx.record.RecordProperties;
+import org.ntx.record.RecordReader;
+import org.ntx.record.RecordTimeline;
+import org.ntx.record.TimelineMapper;
+import org.ntx.source.FhirDataSource;
 import org.ntx.terminology.Terminology;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
@@ -36,8 +41,7 @@ class EhrShapedRequestsTest {
     final CdsRequestParser parser = new CdsRequestParser(FHIR);
     final TimelineMapper mapper = new TimelineMapper(TERMINOLOGY.medications(), TERMINOLOGY.labs(),
             TERMINOLOGY.conditions());
-    final PatientRecordLoader loader = new PatientRecordLoader(FHIR, new NothingMore(),
-            new CdsProperties(20, "https://ntx.example.org/fhir", false, false));
+    final RecordReader reader = new RecordReader(FHIR, new NothingMore(), new RecordProperties(20, false), mapper);
     final NaltrexoneRules rules = new NaltrexoneRules(Thresholds.defaults());
 
     @Test
@@ -214,24 +218,22 @@ class EhrShapedRequestsTest {
         String body = request("order-sign", "{\"medicationAdministrations\": " + administrationsBundle + ","
                 + otherKeys("medicationAdministrations") + "}", List.of());
         CdsRequest request = parser.parse(body, CdsHook.ORDER_SIGN);
-        PatientRecord record = loader.load(request);
-        assertThat(record.unavailable()).isEmpty();
-        return mapper.timeline(record).medications().stream().map(MedicationEvent::drugClass).toList();
+        PatientTimeline timeline = reader.read(request.recordRequest(), now).timeline();
+        assertThat(timeline.unavailable()).isEmpty();
+        return timeline.medications().stream().map(MedicationEvent::drugClass).toList();
     }
 
     private PatientTimeline timeline(String key, String resource) {
         CdsRequest request = parser.parse(request("patient-view", prefetch(key, resource), List.of()),
                 CdsHook.PATIENT_VIEW);
-        return mapper.timeline(loader.load(request));
+        return reader.read(request.recordRequest(), now).timeline();
     }
 
     private List<Finding> evaluate(Trigger trigger, String prefetch, List<String> drafts) {
         CdsHook hook = trigger == Trigger.ORDER_SELECT ? CdsHook.ORDER_SELECT : CdsHook.ORDER_SIGN;
         CdsRequest request = parser.parse(request(hook.wireName(), prefetch, drafts), hook);
-        PatientRecord record = loader.load(request);
-        PatientTimeline timeline = mapper.timeline(record);
-        List<MedicationEvent> draftEvents = mapper.drafts("p1", request.draftOrders(), now, record::medication);
-        return rules.evaluate(new RuleInput(timeline, draftEvents, now, trigger));
+        RecordTimeline record = reader.read(request.recordRequest(), now);
+        return rules.evaluate(new RuleInput(record.timeline(), record.drafts(), now, trigger));
     }
 
     private static Finding one(List<Finding> findings, Topic topic) {
