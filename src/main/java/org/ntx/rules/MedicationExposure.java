@@ -20,7 +20,10 @@ import org.ntx.timeline.PatientTimeline;
  *       time plus how long one administration of the product lasts (terminology data: a monthly buprenorphine depot 28
  *       days, the weekly one 7, the buprenorphine implant 182 days until removal, a 72-hour patch 3 days, a methadone
  *       maintenance dose 1 day), else its time.</li>
- *   <li>Dispense: until the supply runs out (handed over + days' supply), at least one use of the product.</li>
+ *   <li>Dispense: until the supply runs out (handed over + days' supply), at least one use of the product. A
+ *       dispense of an oral blocker that states no supply is read as {@link #ASSUMED_TABLET_SUPPLY} (30 days; design
+ *       choice: US naltrexone tablets come in bottles of 30, openFDA NDC records, and 50 mg daily is the labelled
+ *       dose), the same figure the outcome measures used before they read records through this class.</li>
  *   <li>Active order: until the later of the supply (with every refill it allows) and the validity period; an active
  *       order with neither is open-ended (still current at {@code asOf}), because "active" is all we know.</li>
  *   <li>Other counting orders (completed, stopped, on hold): start + expected supply, else the order date. A stopped
@@ -39,6 +42,9 @@ import org.ntx.timeline.PatientTimeline;
  * @param strength    taken, or an order merely on file
  */
 public record MedicationExposure(MedicationEvent event, Instant lastPresent, boolean openEnded, Strength strength) {
+
+    /** Supply assumed for a dispense of oral naltrexone or a combination blocker that states none. */
+    public static final java.time.Duration ASSUMED_TABLET_SUPPLY = java.time.Duration.ofDays(30);
 
     /** How well the record shows the drug is (or was) actually taken. */
     public enum Strength {
@@ -65,7 +71,8 @@ public record MedicationExposure(MedicationEvent event, Instant lastPresent, boo
         return Optional.of(switch (event.kind()) {
             case ADMINISTRATION -> closed(event, event.end().filter(end -> end.isAfter(event.start()))
                     .orElseGet(() -> oneUse(event)));
-            case DISPENSE -> closed(event, latest(event.supplyEnd().orElse(event.start()), oneUse(event)));
+            case DISPENSE -> closed(event, latest(event.supplyEnd().orElseGet(() -> assumedSupply(event)),
+                    oneUse(event)));
             case ORDER -> event.status() == MedicationEvent.Status.ACTIVE
                     ? weighed(latestOf(event, Stream.of(event.supplyEnd(), event.end()), asOf), timeline, asOf,
                             thresholds)
@@ -118,6 +125,12 @@ public record MedicationExposure(MedicationEvent event, Instant lastPresent, boo
 
     private static boolean sameDrug(DrugClass order, DrugClass other) {
         return order == other || (order.isOpioid() && other.isOpioid());
+    }
+
+    private static Instant assumedSupply(MedicationEvent event) {
+        boolean tablets = event.drugClass().blocksOpioids()
+                && event.drugClass() != DrugClass.NALTREXONE_EXTENDED_RELEASE;
+        return tablets ? event.start().plus(ASSUMED_TABLET_SUPPLY) : event.start();
     }
 
     private static Instant oneUse(MedicationEvent event) {
