@@ -71,6 +71,19 @@ class ProfilesIT {
         assertThat(codeSystems.getEntry()).hasSize(1);
     }
 
+    @TestFactory
+    Stream<DynamicTest> expandsEveryShippedValueSetToExactlyTheCodesItEnumerates() {
+        return NaltrexonePackage.fromClasspath().valueSetCodes().entrySet().stream()
+                .map(valueSet -> DynamicTest.dynamicTest(valueSet.getKey(), () -> {
+                    ValueSet expansion = client.operation().onType(ValueSet.class).named("$expand")
+                            .withParameter(Parameters.class, "url", new UriType(valueSet.getKey()))
+                            .returnResourceType(ValueSet.class).execute();
+                    assertThat(expansion.getExpansion().getContains().stream()
+                            .map(c -> c.getSystem() + "|" + c.getCode()).toList())
+                            .containsExactlyInAnyOrderElementsOf(valueSet.getValue());
+                }));
+    }
+
     @Test
     void expandsTheOpioidAgonistValueSetWithInjectableMorphineButWithoutMorphineNaltrexone() {
         ValueSet expansion = client.operation().onType(ValueSet.class).named("$expand")
