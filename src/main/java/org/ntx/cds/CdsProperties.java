@@ -9,7 +9,6 @@ import org.springframework.validation.annotation.Validated;
  * CDS Hooks transport settings ({@code ntx.cds.*}).
  *
  * @param maxPagesPerSearch how many result pages we follow on a client's FHIR server before giving up (and saying so)
- * @param cardSourceUrl     the {@code source.url} on every card: where a clinician reads about this service
  * @param rejectOpioidOrdersDuringBlockade refuse (422) an opioid MedicationRequest POSTed while the blockade is
  *                          active, instead of storing it with a warning
  * @param reuseStoredRecords reuse a patient's record read from this server's store while its change counters prove
@@ -19,6 +18,5 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("ntx.cds")
 public record CdsProperties(
         @DefaultValue("20") @Min(1) int maxPagesPerSearch,
-        @DefaultValue("https://ntx.example.org/fhir") String cardSourceUrl,
         @DefaultValue("false") boolean rejectOpioidOrdersDuringBlockade,
         @DefaultValue("true") boolean reuseStoredRecords) {}

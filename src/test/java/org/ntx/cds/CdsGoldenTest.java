@@ -67,7 +67,7 @@ class CdsGoldenTest {
 
     /** The real pipeline without Spring: prefetch only, a fixed clock, and a throwaway in-memory card log. */
     private CdsHooksController controller() {
-        CdsProperties properties = new CdsProperties(20, "https://ntx.example.org/fhir", false, true);
+        CdsProperties properties = new CdsProperties(20, false, true);
         FhirDataSource noStore = new FhirDataSource() {
             @Override
             public java.util.List<org.hl7.fhir.r4.model.Resource> search(String relativeUrl) {
@@ -86,7 +86,7 @@ class CdsGoldenTest {
         TimelineMapper mapper = new TimelineMapper(terminology.medications(), terminology.labs(),
                 terminology.conditions());
         NaltrexoneCds cds = new NaltrexoneCds(new PatientRecordLoader(fhirContext, noStore, properties), mapper,
-                new NaltrexoneRules(Thresholds.defaults()), new FindingCards(properties), cardLog,
+                new NaltrexoneRules(Thresholds.defaults()), new FindingCards(topic -> "http://127.0.0.1:8080/cards/" + topic.code(), java.util.UUID::randomUUID), cardLog,
                 Clock.fixed(AS_OF, ZoneOffset.UTC));
         return new CdsHooksController(new CdsRequestParser(fhirContext), cds, new CdsFeedback(cardLog,
                 Clock.fixed(AS_OF, ZoneOffset.UTC)), new CdsJson(fhirContext), AuditTrail.inactive(),

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PatientRecordLoaderTest {
 
     final FhirContext fhirContext = FhirContext.forR4();
-    final CdsProperties properties = new CdsProperties(20, "https://ntx.example.org/fhir", false, false);
+    final CdsProperties properties = new CdsProperties(20, false, false);
 
     @Test
     void readsEveryKindOfDataInsideOneUnit() {

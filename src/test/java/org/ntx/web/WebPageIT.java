@@ -131,6 +131,15 @@ class WebPageIT {
     }
 
     @Test
+    void asksForNoSignInWhenAuthenticationIsOff() throws Exception {
+        open();
+        waitFor(By.id("patient-query"));
+        // The page probes SMART discovery once; give that answer time to arrive before looking.
+        Thread.sleep(1000);
+        assertThat(browser.findElement(By.id("access")).isDisplayed()).isFalse();
+    }
+
+    @Test
     void showsThePatientsInjectionBandsOpioidExposureAndCurrentCards() throws Exception {
         open();
         browser.findElement(By.id("patient-query")).sendKeys("Webtimeline");
