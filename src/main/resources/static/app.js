@@ -346,6 +346,9 @@ document.getElementById('research-form').addEventListener('submit', async e => {
 
 const group = (report, code) => report.group.find(g => g.code.coding[0].code === code);
 const population = (g, code) => ((g && g.population) || []).find(p => p.code.coding[0].code === code)?.count ?? 0;
+// A mean (oral PDC) has a denominator and a score but no numerator: show a dash, not a made-up 0.
+const populationText = (g, code) => ((g && g.population) || []).some(p => p.code.coding[0].code === code)
+  ? String(population(g, code)) : '–';
 function stratum(g, dimension, value) {
   const stratifier = (g.stratifier || []).find(s => s.code[0].text === dimension);
   return stratifier && stratifier.stratum.find(s => s.value.text === value);
@@ -409,8 +412,8 @@ function drawResearch(report) {
   report.group.filter(g => g.population && g.population.some(p => p.code.coding[0].code === 'denominator'))
     .forEach(g => {
       const row = document.createElement('tr');
-      row.append(text('td', g.code.text || g.code.coding[0].code), text('td', population(g, 'numerator')),
-        text('td', population(g, 'denominator')),
+      row.append(text('td', g.code.text || g.code.coding[0].code), text('td', populationText(g, 'numerator')),
+        text('td', populationText(g, 'denominator')),
         text('td', g.measureScore ? Number(g.measureScore.value).toFixed(3) : '–'));
       table.append(row);
     });

@@ -188,6 +188,43 @@ class WebPageIT {
         assertThat(curves.toString()).contains("Injection:100/50/50/0").contains("Oral:100/50/0/0");
         assertThat(browser.findElement(By.id("research-summary")).getText())
                 .contains("4 patients started naltrexone");
+
+        // Every figure in the table is the API's: numerator, denominator and score of each measure, as
+        // $naltrexone-outcomes answers them for the same period; a mean (oral PDC) shows no numerator.
+        java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/fhir/$naltrexone-outcomes?start=2023-01-01&end=2023-01-31")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(api.body());
+        List<WebElement> rows = browser.findElements(By.cssSelector("#research-table tr"));
+        int checked = 0;
+        for (com.fasterxml.jackson.databind.JsonNode group : report.path("group")) {
+            String numerator = null;
+            String denominator = null;
+            for (com.fasterxml.jackson.databind.JsonNode population : group.path("population")) {
+                String code = population.path("code").path("coding").path(0).path("code").asText();
+                if (code.equals("numerator")) {
+                    numerator = population.path("count").asText();
+                } else if (code.equals("denominator")) {
+                    denominator = population.path("count").asText();
+                }
+            }
+            if (denominator == null) {
+                continue;
+            }
+            String label = group.path("code").path("text").asText();
+            WebElement row = rows.stream().filter(r -> !r.findElements(By.tagName("td")).isEmpty()
+                    && r.findElements(By.tagName("td")).get(0).getText().equals(label)).findFirst().orElseThrow();
+            List<WebElement> cells = row.findElements(By.tagName("td"));
+            assertThat(cells.get(1).getText()).as(label + " numerator").isEqualTo(numerator == null ? "–" : numerator);
+            assertThat(cells.get(2).getText()).as(label + " denominator").isEqualTo(denominator);
+            String score = group.path("measureScore").isMissingNode() ? "–"
+                    : String.format(java.util.Locale.ROOT, "%.3f", group.path("measureScore").path("value").asDouble());
+            assertThat(cells.get(3).getText()).as(label + " score").isEqualTo(score);
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(5);
         screenshot("3-research-view");
     }
 
