@@ -365,17 +365,24 @@ function replaceChart(id, config) {
 }
 
 function drawResearch(report) {
-  const days = [30, 90, 180];
-  const curve = formulation => [100, ...days.map(d => share(stratum(group(report, `retention-${d}`), 'formulation',
-    formulation)))];
+  // Retention on every day of follow-up, as the server computes it (group retention-curve: one stratifier per
+  // formulation, one stratum per day), drawn as a step curve.
+  const curveGroup = group(report, 'retention-curve');
+  const curve = formulation => {
+    const stratifier = ((curveGroup && curveGroup.stratifier) || []).find(s => s.code[0].text === formulation);
+    return ((stratifier && stratifier.stratum) || []).filter(s => population(s, 'denominator') > 0)
+      .map(s => ({ x: Number(s.value.text), y: 100 * population(s, 'numerator') / population(s, 'denominator') }));
+  };
+  ntx.retention = { injection: curve('injection'), oral: curve('oral') };
   replaceChart('chart-retention', {
     type: 'line',
-    data: { labels: ['0', '30', '90', '180'], datasets: [
-      { label: 'Injection', data: curve('injection'), borderColor: '#0072B2', backgroundColor: '#0072B2', pointStyle: 'rect' },
-      { label: 'Oral', data: curve('oral'), borderColor: '#E69F00', backgroundColor: '#E69F00', pointStyle: 'triangle',
-        borderDash: [6, 4] }] },
-    options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '% retained' } },
-      x: { title: { display: true, text: 'days since start' } } } }
+    data: { datasets: [
+      { label: 'Injection', data: ntx.retention.injection, borderColor: '#0072B2', backgroundColor: '#0072B2',
+        stepped: true, pointRadius: 0 },
+      { label: 'Oral', data: ntx.retention.oral, borderColor: '#E69F00', backgroundColor: '#E69F00', stepped: true,
+        pointRadius: 0, borderDash: [6, 4] }] },
+    options: { parsing: false, scales: { y: { min: 0, max: 100, title: { display: true, text: '% retained' } },
+      x: { type: 'linear', min: 0, title: { display: true, text: 'days since start' } } } }
   });
   const histogram = (group(report, 'injection-interval-days').stratifier[0].stratum) || [];
   replaceChart('chart-intervals', {

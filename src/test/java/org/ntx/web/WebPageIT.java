@@ -182,10 +182,13 @@ class WebPageIT {
         browser.findElement(By.cssSelector("#research-form button")).click();
         waitFor(By.cssSelector("#research-table tr td"));
 
-        // Retention (%) at 0/30/90/180 days: injection 100/50/50/0 and oral 100/50/0/0 for the 2023 cohort.
+        // Retention (%) on every day of follow-up, a step curve: at 0/30/90/180 days injection 100/50/50/0 and oral
+        // 100/50/0/0 for the 2023 cohort.
         Object curves = ((JavascriptExecutor) browser).executeScript(
-                "return window.ntx.charts['chart-retention'].data.datasets.map(d => d.label + ':' + d.data.join('/'))");
-        assertThat(curves.toString()).contains("Injection:100/50/50/0").contains("Oral:100/50/0/0");
+                "return window.ntx.charts['chart-retention'].data.datasets.map(d => d.label + ':' + [0, 30, 90, 180]"
+                        + ".map(day => d.data.find(p => p.x === day).y).join('/') + ':' + d.data.length + ':' + d.stepped)");
+        assertThat(curves.toString()).contains("Injection:100/50/50/0:").contains("Oral:100/50/0/0:");
+        assertThat(curves.toString()).doesNotContain(":false");
         assertThat(browser.findElement(By.id("research-summary")).getText())
                 .contains("4 patients started naltrexone");
 
@@ -225,6 +228,37 @@ class WebPageIT {
             checked++;
         }
         assertThat(checked).isGreaterThan(5);
+
+        // The chart's curve is the API's retention-curve, point for point.
+        for (com.fasterxml.jackson.databind.JsonNode group : report.path("group")) {
+            if (!group.path("code").path("coding").path(0).path("code").asText().equals("retention-curve")) {
+                continue;
+            }
+            for (com.fasterxml.jackson.databind.JsonNode stratifier : group.path("stratifier")) {
+                String formulation = stratifier.path("code").path(0).path("text").asText();
+                StringBuilder expected = new StringBuilder();
+                for (com.fasterxml.jackson.databind.JsonNode stratum : stratifier.path("stratum")) {
+                    int numerator = 0;
+                    int denominator = 0;
+                    for (com.fasterxml.jackson.databind.JsonNode population : stratum.path("population")) {
+                        String code = population.path("code").path("coding").path(0).path("code").asText();
+                        if (code.equals("numerator")) {
+                            numerator = population.path("count").asInt();
+                        } else if (code.equals("denominator")) {
+                            denominator = population.path("count").asInt();
+                        }
+                    }
+                    if (denominator > 0) {
+                        expected.append(stratum.path("value").path("text").asText()).append('=')
+                                .append(String.format(java.util.Locale.ROOT, "%.4f", 100.0 * numerator / denominator))
+                                .append(';');
+                    }
+                }
+                Object drawn = ((JavascriptExecutor) browser).executeScript("return window.ntx.retention['"
+                        + formulation + "'].map(p => p.x + '=' + p.y.toFixed(4) + ';').join('')");
+                assertThat(drawn).as(formulation + " retention curve").isEqualTo(expected.toString());
+            }
+        }
         screenshot("3-research-view");
     }
 
