@@ -58,6 +58,7 @@ class WebPageIT {
 
     WebDriver browser;
     String patientId;
+    String formerPatientId;
 
     @BeforeAll
     void startBrowserAndSeedAPatient() throws Exception {
@@ -79,6 +80,14 @@ class WebPageIT {
         client.create().resource(screen).execute();
 
         seedA2023Cohort(client);
+
+        // A patient whose naltrexone history ended more than a year ago: a fixed six-month window would be empty.
+        Patient former = new Patient();
+        former.addName().setFamily("Oldhistory").addGiven("Lee");
+        formerPatientId = ((IdType) client.create().resource(former).execute().getId()).getIdPart();
+        ClinicalFixtures past = new ClinicalFixtures(formerPatientId, Instant.now());
+        client.create().resource(past.injectionDaysAgo(400)).execute();
+        client.create().resource(past.injectionDaysAgo(372)).execute();
 
         Files.createDirectories(SCREENSHOTS);
         ChromeOptions options = new ChromeOptions();
@@ -128,6 +137,39 @@ class WebPageIT {
         if (browser != null) {
             browser.quit();
         }
+    }
+
+    @Test
+    void showsTheWholeNaltrexoneHistoryByDefaultWithZoomPanAndTheLastSixMonths() throws Exception {
+        open();
+        browser.findElement(By.id("patient-query")).sendKeys("Oldhistory");
+        browser.findElement(By.cssSelector("#patient-search button")).click();
+        waitFor(By.cssSelector("[data-patient-id='" + formerPatientId + "']")).click();
+        waitFor(By.cssSelector("#timeline [data-kind='injection-band']"));
+        assertThat(browser.findElements(By.cssSelector("#timeline [data-kind='injection-band']"))).hasSize(2);
+        long wholeSpan = shownSpanDays();
+        assertThat(wholeSpan).isGreaterThan(400);
+        screenshot("4-whole-history");
+
+        browser.findElement(By.id("timeline-6m")).click();
+        assertThat(browser.findElements(By.cssSelector("#timeline [data-kind='injection-band']"))).isEmpty();
+        assertThat(shownSpanDays()).isBetween(225L, 228L);
+
+        browser.findElement(By.id("timeline-all")).click();
+        assertThat(shownSpanDays()).isEqualTo(wholeSpan);
+        browser.findElement(By.id("timeline-zoom-in")).click();
+        assertThat(shownSpanDays()).isBetween(wholeSpan / 2 - 1, wholeSpan / 2 + 1);
+        String fromBefore = browser.findElement(By.cssSelector("#timeline svg")).getAttribute("data-from");
+        browser.findElement(By.id("timeline-earlier")).click();
+        assertThat(browser.findElement(By.cssSelector("#timeline svg")).getAttribute("data-from"))
+                .isLessThan(fromBefore);
+        assertThat(browser.findElement(By.id("timeline-range")).getText()).startsWith("Showing ");
+    }
+
+    private long shownSpanDays() {
+        WebElement chart = browser.findElement(By.cssSelector("#timeline svg"));
+        return Duration.between(Instant.parse(chart.getAttribute("data-from")),
+                Instant.parse(chart.getAttribute("data-to"))).toDays();
     }
 
     @Test
