@@ -2,13 +2,13 @@ package org.ntx.cds;
 
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
-import org.hl7.fhir.r4.model.Resource;
+import org.ntx.cardlog.CardLog;
+import org.ntx.record.RecordReader;
+import org.ntx.record.RecordTimeline;
 import org.ntx.rules.Finding;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.RuleInput;
 import org.ntx.rules.Trigger;
-import org.ntx.timeline.MedicationEvent;
-import org.ntx.timeline.PatientTimeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -20,25 +20,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One CDS call from request to cards: gather the patient's data, map it to a timeline once, run the rules as of now,
- * render the findings as cards and remember which cards were shown (for feedback and research).
+ * One CDS call from request to cards: read the patient's record as a timeline (the record layer, prefetch first), run
+ * the rules as of now, render the findings as cards and remember which cards were shown (for feedback and research).
  */
 @Component
 class NaltrexoneCds {
 
     private static final Logger log = LoggerFactory.getLogger(NaltrexoneCds.class);
 
-    private final PatientRecordLoader loader;
-    private final TimelineMapper mapper;
+    private final RecordReader reader;
     private final NaltrexoneRules rules;
     private final FindingCards cards;
     private final CardLog cardLog;
     private final Clock clock;
 
-    NaltrexoneCds(PatientRecordLoader loader, TimelineMapper mapper, NaltrexoneRules rules, FindingCards cards,
-                  CardLog cardLog, Clock clock) {
-        this.loader = loader;
-        this.mapper = mapper;
+    NaltrexoneCds(RecordReader reader, NaltrexoneRules rules, FindingCards cards, CardLog cardLog, Clock clock) {
+        this.reader = reader;
         this.rules = rules;
         this.cards = cards;
         this.cardLog = cardLog;
@@ -47,8 +44,9 @@ class NaltrexoneCds {
 
     CdsServiceResponseJson respond(CdsServiceDefinition service, CdsRequest request) {
         Instant asOf = clock.instant();
-        PatientRecord record = loader.load(request);
-        List<Finding> findings = assess(record, request.draftOrders(), trigger(service.hook()), asOf);
+        RecordTimeline record = reader.read(request.recordRequest(), asOf);
+        List<Finding> findings = rules.evaluate(
+                new RuleInput(record.timeline(), record.drafts(), asOf, trigger(service.hook())));
 
         CdsServiceResponseJson response = new CdsServiceResponseJson();
         List<CardLog.ShownCard> shown = new ArrayList<>();
@@ -66,20 +64,6 @@ class NaltrexoneCds {
                     shown.size(), service.id(), e.getClass().getSimpleName());
         }
         return response;
-    }
-
-    /**
-     * The same rules for clients without CDS Hooks ({@code $naltrexone-check}, the write-time check): the patient's
-     * data from this server's own store, the given resources as draft orders.
-     */
-    List<Finding> assessFromStore(String patientId, List<Resource> drafts, Trigger trigger) {
-        return assess(loader.loadFromStore(patientId, drafts), drafts, trigger, clock.instant());
-    }
-
-    private List<Finding> assess(PatientRecord record, List<Resource> draftResources, Trigger trigger, Instant asOf) {
-        PatientTimeline timeline = mapper.timeline(record);
-        List<MedicationEvent> drafts = mapper.drafts(record.patientId(), draftResources, asOf, record::medication);
-        return rules.evaluate(new RuleInput(timeline, drafts, asOf, trigger));
     }
 
     private static Trigger trigger(CdsHook hook) {

@@ -8,10 +8,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ntx.cardlog.CardLog;
+import org.ntx.record.RecordProperties;
+import org.ntx.record.RecordReader;
+import org.ntx.record.TimelineMapper;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.Thresholds;
 import org.ntx.security.AuditTrail;
 import org.ntx.security.PatientDataAccess;
+import org.ntx.source.FhirDataSource;
 import org.ntx.terminology.Terminology;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -67,7 +72,6 @@ class CdsGoldenTest {
 
     /** The real pipeline without Spring: prefetch only, a fixed clock, and a throwaway in-memory card log. */
     private CdsHooksController controller() {
-        CdsProperties properties = new CdsProperties(20, false, true);
         FhirDataSource noStore = new FhirDataSource() {
             @Override
             public java.util.List<org.hl7.fhir.r4.model.Resource> search(String relativeUrl) {
@@ -85,8 +89,9 @@ class CdsGoldenTest {
         Terminology terminology = Terminology.fromClasspath();
         TimelineMapper mapper = new TimelineMapper(terminology.medications(), terminology.labs(),
                 terminology.conditions());
-        NaltrexoneCds cds = new NaltrexoneCds(new PatientRecordLoader(fhirContext, noStore, properties), mapper,
-                new NaltrexoneRules(Thresholds.defaults()), new FindingCards(topic -> "http://127.0.0.1:8080/cards/" + topic.code(), java.util.UUID::randomUUID), cardLog,
+        RecordReader reader = new RecordReader(fhirContext, noStore, new RecordProperties(20, true), mapper);
+        NaltrexoneCds cds = new NaltrexoneCds(reader, new NaltrexoneRules(Thresholds.defaults()),
+                new FindingCards(topic -> "http://127.0.0.1:8080/cards/" + topic.code(), UUID::randomUUID), cardLog,
                 Clock.fixed(AS_OF, ZoneOffset.UTC));
         return new CdsHooksController(new CdsRequestParser(fhirContext), cds, new CdsFeedback(cardLog,
                 Clock.fixed(AS_OF, ZoneOffset.UTC)), new CdsJson(fhirContext), AuditTrail.inactive(),
