@@ -95,12 +95,14 @@ public final class TreatmentCourse {
                 : Optional.empty();
 
         Instant treatmentEnd = coverageEnd.isAfter(asOf) ? asOf : coverageEnd;
+        long followedDays = Math.max(0, Duration.between(start, asOf).toDays());
         return Optional.of(new PatientOutcome(timeline.patientId(), start, formulation, indication(timeline),
                 coverageEnd, retained, onTime, late, intervalDays, pdc,
                 firstRelapseSignal(timeline, start, treatmentEnd),
                 flaggedOpioidOrders(timeline, start, asOf),
                 firstLiverElevation(timeline, start, treatmentEnd),
-                firstOverdose(timeline, start, min(asOf, coverageEnd.plus(definitions.overdoseFollowUp())))));
+                firstOverdose(timeline, start, min(asOf, coverageEnd.plus(definitions.overdoseFollowUp()))),
+                followedDays, Math.min(followedDays, Math.max(0, Duration.between(start, coverageEnd).toDays()))));
     }
 
     private static boolean isNaltrexone(DrugClass drugClass) {

@@ -11,10 +11,13 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultPageSize search page size when a client does not ask for one
  * @param maxPageSize     the largest {@code _count} a client may ask for
  * @param allowExternalReferences whether references to other servers may be stored (EHRs send them)
+ * @param expungeEnabled whether {@code $expunge} (deleting resources and their history for good) is offered; off by
+ *                       default, as a hospital's record must not lose history through the API
  */
 @Validated
 @ConfigurationProperties("ntx.storage")
 public record StorageProperties(
         @DefaultValue("20") @Min(1) int defaultPageSize,
         @DefaultValue("500") @Min(1) int maxPageSize,
-        @DefaultValue("true") boolean allowExternalReferences) {}
+        @DefaultValue("true") boolean allowExternalReferences,
+        @DefaultValue("false") boolean expungeEnabled) {}

@@ -38,6 +38,10 @@ final class AuditEvents {
 
     static AuditEvent fhirInteraction(FhirAuditRecord record) {
         AuditEvent event = base(record.recorded(), record.status());
+        if (!record.warnings().isEmpty()) {
+            // e.g. a claimed profile the server does not know (profiles.ProfileClaims): stored, not validated.
+            event.setOutcomeDesc(event.getOutcomeDesc() + "; warnings: " + String.join("; ", record.warnings()));
+        }
         Interaction interaction = Interaction.of(record.interaction());
         event.getType().setSystem(AUDIT_EVENT_TYPE).setCode("rest").setDisplay("RESTful Operation");
         event.addSubtype(new Coding(RESTFUL_INTERACTION, interaction.code, null));

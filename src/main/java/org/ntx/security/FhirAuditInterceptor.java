@@ -12,6 +12,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.ntx.profiles.ProfileClaims;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -94,7 +95,16 @@ final class FhirAuditInterceptor {
                 success && TARGET_EXISTS_AFTER.contains(interaction) && request.getId() != null,
                 search ? query(request.getParameters()) : null,
                 returned,
-                status));
+                status,
+                warnings(request)));
+    }
+
+    private static List<String> warnings(RequestDetails request) {
+        List<String> warnings = new ArrayList<>();
+        if (request.getUserData().get(ProfileClaims.WARNINGS_KEY) instanceof List<?> list) {
+            list.forEach(item -> warnings.add(item.toString()));
+        }
+        return warnings;
     }
 
     /** {@code Patient/123}, {@code Patient}, {@code Patient/123/$everything} or {@code $export}. */

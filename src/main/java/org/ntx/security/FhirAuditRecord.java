@@ -27,9 +27,17 @@ record FhirAuditRecord(
         boolean targetExists,
         String query,
         List<String> returned,
-        int status) {
+        int status,
+        List<String> warnings) {
 
     FhirAuditRecord {
         returned = List.copyOf(returned);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** An interaction that raised no warning. */
+    FhirAuditRecord(Instant recorded, AccessGrant caller, String remoteAddress, RestOperationTypeEnum interaction,
+                    String target, boolean targetExists, String query, List<String> returned, int status) {
+        this(recorded, caller, remoteAddress, interaction, target, targetExists, query, returned, status, List.of());
     }
 }

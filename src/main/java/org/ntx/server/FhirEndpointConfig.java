@@ -50,6 +50,7 @@ class FhirEndpointConfig {
                 : new IncomingRequestAddressStrategy());
         server.registerInterceptor(new DatabaseOutage.Interceptor());
         server.registerInterceptor(new UnreadableInput());
+        server.registerInterceptor(new UnsupportedOperations(capabilityInputs.storageSettings().isExpungeEnabled()));
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
     }

@@ -49,6 +49,16 @@ class AuditEventsTest {
     }
 
     @Test
+    void recordsTheWarningsOfAnInteractionSuchAsAnUnknownProfileClaim() {
+        AuditEvent event = AuditEvents.fhirInteraction(new FhirAuditRecord(WHEN, grant("user/*.cruds", null),
+                "127.0.0.1", RestOperationTypeEnum.CREATE, "Patient", false, null, List.of("Patient/p7"), 201,
+                List.of("Patient/p7: Profile http://example.org/unknown is not known to this server")));
+
+        assertValid(event);
+        assertThat(event.getOutcomeDesc()).startsWith("HTTP 201; warnings: Patient/p7: Profile http://example.org/unknown");
+    }
+
+    @Test
     void recordsARefusedSearchWithItsQueryAndNoReferences() {
         AuditEvent event = AuditEvents.fhirInteraction(new FhirAuditRecord(WHEN, grant("user/Patient.r", null),
                 "10.1.2.3", RestOperationTypeEnum.SEARCH_TYPE, "MedicationRequest", false, "patient=Patient/p9",
