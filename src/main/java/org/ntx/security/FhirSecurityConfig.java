@@ -20,6 +20,7 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import java.io.IOException;
+import java.time.Clock;
 
 /**
  * The FHIR API as an OAuth 2.0 resource server: Spring Security validates the Bearer token (401 without a valid one),
@@ -36,9 +37,10 @@ class FhirSecurityConfig {
             RequestPaths.method("OPTIONS"));
 
     @Bean
-    JwtDecoder fhirTokenDecoder(SecurityProperties security, ResourceLoader resources) {
+    JwtDecoder fhirTokenDecoder(SecurityProperties security, ResourceLoader resources, Clock clock) {
         return FhirTokenDecoder.create(security.issuer(), security.audience(),
-                JwkSets.open(security.jwks(), resources));
+                JwkSets.open(security.jwks(), resources),
+                new FhirTokenDecoder.Times(security.tokenMaxLifetime(), security.tokenClockSkew(), clock));
     }
 
     @Bean
