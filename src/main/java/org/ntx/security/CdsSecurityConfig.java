@@ -44,7 +44,7 @@ class CdsSecurityConfig {
 
     private static final RequestMatcher OPEN = new OrRequestMatcher(
             RequestPaths.exactly("GET", CDS_PATH),
-            RequestPaths.method("OPTIONS"));
+            RequestPaths.corsPreflight());
 
     @Bean
     CdsClientTokenVerifier cdsClientTokenVerifier(CdsClientProperties clients, ResourceLoader resources, Clock clock) {

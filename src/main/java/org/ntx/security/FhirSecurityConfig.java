@@ -34,7 +34,7 @@ class FhirSecurityConfig {
     private static final RequestMatcher OPEN = new OrRequestMatcher(
             RequestPaths.exactly("/fhir/metadata"),
             RequestPaths.exactly(SmartDiscovery.PATH),
-            RequestPaths.method("OPTIONS"));
+            RequestPaths.corsPreflight());
 
     @Bean
     JwtDecoder fhirTokenDecoder(SecurityProperties security, ResourceLoader resources, Clock clock) {
@@ -58,7 +58,7 @@ class FhirSecurityConfig {
     @Order(3)
     SecurityFilterChain webApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
             throws Exception {
-        return jwtProtected(http, "/api", RequestPaths.method("OPTIONS"), fhirTokenDecoder,
+        return jwtProtected(http, "/api", RequestPaths.corsPreflight(), fhirTokenDecoder,
                 new FhirAuthErrors(fhirContext));
     }
 
