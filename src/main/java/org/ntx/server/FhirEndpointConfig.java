@@ -9,7 +9,6 @@ import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
-import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
@@ -47,7 +46,7 @@ class FhirEndpointConfig {
         server.setServerConformanceProvider(capabilityInputs.provider(server, systemDao));
         server.setServerAddressStrategy(StringUtils.hasText(properties.publicBaseUrl())
                 ? new HardcodedServerAddressStrategy(properties.publicBaseUrl())
-                : new IncomingRequestAddressStrategy());
+                : new BoundAddressStrategy());
         server.registerInterceptor(new DatabaseOutage.Interceptor());
         server.registerInterceptor(new UnreadableInput());
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));

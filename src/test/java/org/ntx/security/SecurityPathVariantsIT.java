@@ -46,6 +46,7 @@ class SecurityPathVariantsIT {
     int port;
 
     @Autowired
+    @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping controllers;
 
     @Autowired
