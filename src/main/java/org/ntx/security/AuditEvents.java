@@ -68,8 +68,15 @@ final class AuditEvents {
         }
         Set<String> resources = new LinkedHashSet<>();
         if (record.target() != null && record.query() == null) {
-            resourceEntity(event, record.target(), record.targetExists());
+            AuditEvent.AuditEventEntityComponent target =
+                    resourceEntity(event, record.target(), record.targetExists());
+            if (record.operation() != null) {
+                target.setDescription("operation " + record.operation());
+            }
             resources.add(record.target());
+        } else if (record.target() == null && record.operation() != null) {
+            event.addEntity().setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"))
+                    .setName(record.operation()).setDescription("server-level operation");
         }
         for (String returned : record.returned()) {
             if (resources.add(returned)) {
@@ -144,13 +151,15 @@ final class AuditEvents {
         }
     }
 
-    private static void resourceEntity(AuditEvent event, String resource, boolean exists) {
+    private static AuditEvent.AuditEventEntityComponent resourceEntity(AuditEvent event, String resource,
+                                                                        boolean exists) {
         AuditEvent.AuditEventEntityComponent entity = event.addEntity()
                 .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"))
                 .setName(resource);
         if (exists && resource.contains("/")) {
             entity.setWhat(new Reference(resource));
         }
+        return entity;
     }
 
     /** The FHIR interaction code and the CRUDE action of a HAPI operation type. */
