@@ -1,5 +1,6 @@
 package org.ntx.security;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ntx.server.FhirServerCustomizer;
@@ -45,9 +46,9 @@ class FhirSecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain fhirApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
-            throws Exception {
-        return jwtProtected(http, "/fhir", OPEN, fhirTokenDecoder, new FhirAuthErrors(fhirContext));
+    SecurityFilterChain fhirApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext,
+                                UnauthenticatedRequests unauthenticated) throws Exception {
+        return jwtProtected(http, "/fhir", OPEN, fhirTokenDecoder, new FhirAuthErrors(fhirContext, unauthenticated));
     }
 
     /**
@@ -56,10 +57,27 @@ class FhirSecurityConfig {
      */
     @Bean
     @Order(3)
-    SecurityFilterChain webApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
-            throws Exception {
+    SecurityFilterChain webApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext,
+                               UnauthenticatedRequests unauthenticated) throws Exception {
         return jwtProtected(http, "/api", RequestPaths.corsPreflight(), fhirTokenDecoder,
-                new FhirAuthErrors(fhirContext));
+                new FhirAuthErrors(fhirContext, unauthenticated));
+    }
+
+    /**
+     * The actuator endpoints stay open (status, info, metrics carry no patient data), but a caller may present an
+     * access token: then {@code /actuator/health} shows its details ({@code show-details: when-authorized}), which
+     * anonymous callers never see. An invalid token is refused with 401 rather than ignored.
+     */
+    @Bean
+    @Order(4)
+    SecurityFilterChain actuator(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext,
+                                 UnauthenticatedRequests unauthenticated) throws Exception {
+        FhirAuthErrors errors = new FhirAuthErrors(fhirContext, unauthenticated);
+        http.securityMatcher(RequestPaths.under("/actuator"))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .oauth2ResourceServer(oauth -> oauth.jwt(jwt -> jwt.decoder(fhirTokenDecoder))
+                        .authenticationEntryPoint(errors));
+        return stateless(http).build();
     }
 
     /** Everything under {@code path} needs a valid access token, except what {@code open} matches. */
@@ -88,8 +106,9 @@ class FhirSecurityConfig {
     }
 
     @Bean
-    FhirServerCustomizer smartAuthorization(SecurityProperties security) {
+    FhirServerCustomizer smartAuthorization(SecurityProperties security, IJobCoordinator jobs) {
         return server -> {
+            server.registerInterceptor(new ExportOwnership(FhirCallers::grantOf, jobs));
             server.registerInterceptor(new SmartAuthorization.PatientCompartmentNarrowing(FhirCallers::grantOf));
             server.registerInterceptor(new ScopeGate(FhirCallers::grantOf));
             server.registerInterceptor(new SmartAuthorization(FhirCallers::grantOf));
