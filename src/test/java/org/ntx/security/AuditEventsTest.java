@@ -97,6 +97,22 @@ class AuditEventsTest {
     }
 
     @Test
+    void countsRefusedAuthenticationsInOneRecord() {
+        AuditEvent event = AuditEvents.unauthenticated(new AuditEvents.Refusals(WHEN.minusSeconds(60), WHEN,
+                java.util.Map.of("fhir no-token", 3L, "cds-services invalid-token", 2L),
+                java.util.Set.of("10.0.0.1", "10.0.0.2"), 7));
+
+        assertValid(event);
+        assertThat(event.getType().getCode()).isEqualTo("110114");
+        assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+        assertThat(event.getAgent()).extracting(agent -> agent.getNetwork().getAddress())
+                .containsExactly("10.0.0.1", "10.0.0.2");
+        assertThat(event.getEntityFirstRep().getDetail())
+                .extracting(detail -> detail.getType() + "=" + detail.getValue().primitiveValue())
+                .contains("refused=5", "fhir no-token=3", "cds-services invalid-token=2", "more-addresses=7");
+    }
+
+    @Test
     void recordsACdsCallWithClientUserPatientHookAndCards() {
         AuditEvent event = AuditEvents.cdsCall(new CdsAuditRecord("naltrexone-order-check", "order-sign",
                 "d1577c69-dfbe-44ad-ba6d-3e05e953b2ea", "https://sandbox.cds-hooks.org", "Practitioner/example",
