@@ -14,7 +14,7 @@ class SearchReachConfig {
     FhirServerCustomizer searchReach(SecurityProperties security, FhirContext fhirContext,
                                      ISearchParamRegistry searchParams) {
         return server -> server.registerInterceptor(
-                new SearchReach(FhirCallers::grantOf, fhirContext, searchParams::getActiveSearchParam,
-                        security.enabled()));
+                new SearchReach(FhirCallers::grantOf, fhirContext, (type, name) -> searchParams.getActiveSearchParam(
+                        type, name, ISearchParamRegistry.SearchParamLookupContextEnum.ALL), security.enabled()));
     }
 }

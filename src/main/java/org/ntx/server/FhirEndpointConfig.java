@@ -12,11 +12,19 @@ import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
 
 /**
  * The FHIR REST endpoint at {@code /fhir}: HAPI's {@link RestfulServer} over the JPA DAOs. Capabilities add their
@@ -36,6 +44,7 @@ class FhirEndpointConfig {
             DatabaseBackedPagingProvider pagingProvider,
             CapabilityStatementInputs capabilityInputs,
             ServerProperties properties,
+            StrictWrites strictWrites,
             ObjectProvider<FhirServerCustomizer> customizers) {
         RestfulServer server = new RestfulServer(systemDao.getContext());
         server.registerProviders(resourceProviders.createProviders());
@@ -49,8 +58,33 @@ class FhirEndpointConfig {
                 : new BoundAddressStrategy());
         server.registerInterceptor(new DatabaseOutage.Interceptor());
         server.registerInterceptor(new UnreadableInput());
+        server.registerInterceptor(strictWrites.hooks());
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
+    }
+
+    @Bean
+    StrictWrites strictWrites(IFhirSystemDao<?, ?> systemDao) {
+        return new StrictWrites(systemDao.getContext());
+    }
+
+    /** Whatever happens to a FHIR request, its thread leaves it reading leniently again. */
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> strictWritesReset(StrictWrites strictWrites) {
+        OncePerRequestFilter filter = new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                                            FilterChain chain) throws ServletException, IOException {
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    strictWrites.requestFinished();
+                }
+            }
+        };
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        return registration;
     }
 
     @Bean
