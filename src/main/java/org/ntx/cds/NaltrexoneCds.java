@@ -4,9 +4,11 @@ import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
 import org.hl7.fhir.r4.model.Resource;
 import org.ntx.rules.Finding;
+import org.ntx.rules.Topic;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.RuleInput;
 import org.ntx.rules.Trigger;
+import org.ntx.timeline.DataKind;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
 import org.slf4j.Logger;
@@ -54,6 +56,7 @@ class NaltrexoneCds {
         List<CardLog.ShownCard> shown = new ArrayList<>();
         for (Finding finding : findings) {
             CdsServiceResponseCardJson card = cards.card(finding, request.patientId());
+            nameUnreadable(card, finding, record);
             response.addCard(card);
             shown.add(new CardLog.ShownCard(card.getUuid(), service.id(), request.hookInstance(),
                     request.patientId(), finding.topic().code(), finding.severity().name().toLowerCase(), asOf));
@@ -66,6 +69,30 @@ class NaltrexoneCds {
                     shown.size(), service.id(), e.getClass().getSimpleName());
         }
         return response;
+    }
+
+    /** A data-unavailable card names the stored records of its kind that exist but could not be read. */
+    static void nameUnreadable(CdsServiceResponseCardJson card, Finding finding, PatientRecord record) {
+        if (finding.topic() != Topic.DATA_UNAVAILABLE || finding.unavailableData().isEmpty()) {
+            return;
+        }
+        List<String> unreadable = record.unreadable().stream()
+                .filter(reference -> kindOf(reference) == finding.unavailableData().get())
+                .toList();
+        if (!unreadable.isEmpty()) {
+            card.setDetail(card.getDetail() + "\nThese records are stored but could not be read: "
+                    + String.join(", ", unreadable) + ". The checks above used the rest of the record.\n");
+        }
+    }
+
+    /** The kind of data a stored resource ({@code Observation/123}) belongs to. */
+    static DataKind kindOf(String reference) {
+        String type = reference.contains("/") ? reference.substring(0, reference.indexOf('/')) : reference;
+        return switch (type) {
+            case "Observation" -> DataKind.OBSERVATIONS;
+            case "Condition" -> DataKind.CONDITIONS;
+            default -> DataKind.MEDICATIONS;
+        };
     }
 
     /**

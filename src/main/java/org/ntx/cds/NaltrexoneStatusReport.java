@@ -45,8 +45,12 @@ class NaltrexoneStatusReport {
 
     Parameters forPatient(String patientId) {
         Instant asOf = clock.instant();
-        PatientTimeline timeline = mapper.timeline(loader.loadFromStore(patientId, List.of()));
-        return toParameters(rules.status(timeline, asOf));
+        PatientRecord record = loader.loadFromStore(patientId, List.of());
+        Parameters parameters = toParameters(rules.status(mapper.timeline(record), asOf));
+        for (String unreadable : record.unreadable()) {
+            parameters.addParameter().setName("unreadable").setValue(new Reference(unreadable));
+        }
+        return parameters;
     }
 
     static Parameters toParameters(NaltrexoneStatus status) {
@@ -56,8 +60,14 @@ class NaltrexoneStatusReport {
 
         BlockadeState blockade = status.blockade();
         Parameters.ParametersParameterComponent blockadePart = parameters.addParameter().setName("blockade");
-        blockadePart.addPart().setName("phase").setValue(new CodeType(blockade.phase().name().toLowerCase(Locale.ROOT)));
-        blockadePart.addPart().setName("active").setValue(new BooleanType(blockade.blocksOpioids()));
+        // Without the whole medication record only an active blockade found in what was read is certain: "none" or
+        // "lapsed" could be wrong, so the phase is unknown (and "active" is not claimed either way).
+        boolean certain = blockade.blocksOpioids() || !status.unavailable().contains(DataKind.MEDICATIONS);
+        blockadePart.addPart().setName("phase").setValue(new CodeType(certain
+                ? blockade.phase().name().toLowerCase(Locale.ROOT) : "unknown"));
+        if (certain) {
+            blockadePart.addPart().setName("active").setValue(new BooleanType(blockade.blocksOpioids()));
+        }
         blockade.formulation().ifPresent(f -> blockadePart.addPart().setName("formulation")
                 .setValue(new CodeType(f.name().toLowerCase(Locale.ROOT).replace('_', '-'))));
         blockade.activeUntil().ifPresent(t -> blockadePart.addPart().setName("activeUntil").setValue(dateTime(t)));

@@ -87,7 +87,8 @@ class PatientRecordLoader {
                 unavailable.add(PrefetchKey.MEDICATION_REQUESTS);
             }
         }
-        return new PatientRecord(record.patientId(), record.resources(), unavailable, medications);
+        return new PatientRecord(record.patientId(), record.resources(), unavailable, medications,
+                record.unreadable());
     }
 
     private PatientRecord load(String patientId, Map<PrefetchKey, List<Resource>> prefetch, FhirDataSource source) {
@@ -104,7 +105,9 @@ class PatientRecordLoader {
                                    FhirDataSource source) {
         Map<PrefetchKey, List<Resource>> resources = new EnumMap<>(PrefetchKey.class);
         Set<PrefetchKey> unavailable = EnumSet.noneOf(PrefetchKey.class);
-        Map<String, List<Resource>> readAtOnce = readAtOnce(patientId, prefetch.keySet(), source, unavailable);
+        List<String> unreadable = new ArrayList<>();
+        Map<String, List<Resource>> readAtOnce = readAtOnce(patientId, prefetch.keySet(), source, unavailable,
+                unreadable);
         for (PrefetchKey key : CLINICAL_DATA) {
             List<Resource> given = prefetch.get(key);
             if (given != null) {
@@ -134,7 +137,8 @@ class PatientRecordLoader {
                 }
             }
         }
-        return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications));
+        return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications),
+                unreadable);
     }
 
     /**
@@ -143,7 +147,8 @@ class PatientRecordLoader {
      * unavailable.
      */
     private static Map<String, List<Resource>> readAtOnce(String patientId, Set<PrefetchKey> given,
-                                                          FhirDataSource source, Set<PrefetchKey> unavailable) {
+                                                          FhirDataSource source, Set<PrefetchKey> unavailable,
+                                                          List<String> unreadable) {
         Map<String, PrefetchKey> wanted = new HashMap<>();
         for (PrefetchKey key : CLINICAL_DATA) {
             if (!given.contains(key)) {
@@ -158,7 +163,14 @@ class PatientRecordLoader {
             return Map.of();
         }
         try {
-            return source.searchByPatient(patientId, wanted.keySet()).orElse(Map.of());
+            Optional<FhirDataSource.PatientResources> read = source.searchByPatient(patientId, wanted.keySet());
+            read.ifPresent(found -> found.unreadable().forEach(reference -> {
+                // The rest is read and judged; this kind of data is incomplete, and the card names the record.
+                unreadable.add(reference);
+                PrefetchKey key = wanted.get(reference.substring(0, Math.max(0, reference.indexOf('/'))));
+                unavailable.add(key != null ? key : PrefetchKey.MEDICATION_REQUESTS);
+            }));
+            return read.map(FhirDataSource.PatientResources::byType).orElse(Map.of());
         } catch (FhirDataSource.DataUnavailableException e) {
             unavailable.addAll(wanted.values());
             return Map.of();

@@ -98,7 +98,7 @@ class PatientRecordLoaderTest {
         }
 
         @Override
-        public Optional<Map<String, List<Resource>>> searchByPatient(String patientId, Set<String> resourceTypes) {
+        public Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes) {
             if (!atOnce) {
                 return Optional.empty();
             }
@@ -108,7 +108,7 @@ class PatientRecordLoaderTest {
             typesReadAtOnce.addAll(resourceTypes);
             Map<String, List<Resource>> none = new HashMap<>();
             resourceTypes.forEach(type -> none.put(type, List.of()));
-            return Optional.of(none);
+            return Optional.of(new PatientResources(none, List.of()));
         }
 
         @Override
