@@ -3,6 +3,7 @@ package org.ntx.server;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -21,17 +22,24 @@ import java.sql.SQLException;
  */
 public final class UnreadableInput {
 
+    static final String UNREADABLE_BODY =
+            "The request body could not be read as FHIR JSON (malformed or too deeply nested content)";
+
     /** How many stack frames of the failure to inspect for a parser. */
     private static final int FRAMES_TO_INSPECT = 25;
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
-    public BaseServerResponseException toBadRequest(Throwable failure) {
+    public BaseServerResponseException toBadRequest(Throwable failure, RequestDetails request) {
         if (failure instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
             return null;
         }
         String problem = classify(failure);
         if (problem == null) {
             return null;
+        }
+        if (problem.equals(UNREADABLE_BODY) && request != null && !hasBody(request)) {
+            // Nothing was sent but the URL: a search value HAPI's parameter parsing could not read.
+            problem = "A search parameter or a value in the URL could not be read";
         }
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue()
@@ -48,13 +56,18 @@ public final class UnreadableInput {
                 return "A value in the request is too long or out of range for this server to store";
             }
             if (cause instanceof DataFormatException || isParserFailure(cause)) {
-                return "The request body could not be read as FHIR JSON (malformed or too deeply nested content)";
+                return UNREADABLE_BODY;
             }
             if (cause.getCause() == cause) {
                 break;
             }
         }
         return null;
+    }
+
+    private static boolean hasBody(RequestDetails request) {
+        byte[] body = request.loadRequestContents();
+        return body != null && body.length > 0;
     }
 
     private static boolean isParserFailure(Throwable failure) {
