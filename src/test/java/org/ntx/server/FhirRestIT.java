@@ -160,7 +160,8 @@ class FhirRestIT {
         assertThat(get("/actuator/info").body()).contains("Naltrexone FHIR Service");
         HttpResponse<String> metrics = get("/actuator/prometheus");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests");
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests")
+                .as("the exception tag never names a class").doesNotContainPattern("exception=\"\\w+(Exception|Error)\"");
     }
 
     @Test
