@@ -4,6 +4,7 @@ import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
 import org.hl7.fhir.r4.model.Resource;
 import org.ntx.rules.Finding;
+import org.ntx.rules.Severity;
 import org.ntx.rules.Topic;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.RuleInput;
@@ -19,7 +20,10 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * One CDS call from request to cards: gather the patient's data, map it to a timeline once, run the rules as of now,
@@ -106,7 +110,30 @@ class NaltrexoneCds {
     private List<Finding> assess(PatientRecord record, List<Resource> draftResources, Trigger trigger, Instant asOf) {
         PatientTimeline timeline = mapper.timeline(record);
         List<MedicationEvent> drafts = mapper.drafts(record.patientId(), draftResources, asOf, record::medication);
-        return rules.evaluate(new RuleInput(timeline, drafts, asOf, trigger));
+        List<Finding> findings = new ArrayList<>(rules.evaluate(new RuleInput(timeline, drafts, asOf, trigger)));
+        unreadableFinding(record, findings).ifPresent(findings::add);
+        return findings;
+    }
+
+    /**
+     * Stored records that exist but cannot be read are always said, even where no check needed their kind of data
+     * (a data-unavailable card for that kind names them otherwise): the record is damaged and should be looked at.
+     */
+    static Optional<Finding> unreadableFinding(PatientRecord record, List<Finding> findings) {
+        Set<DataKind> named = new HashSet<>();
+        findings.stream().filter(f -> f.topic() == Topic.DATA_UNAVAILABLE)
+                .forEach(f -> f.unavailableData().ifPresent(named::add));
+        List<String> unnamed = record.unreadable().stream().filter(reference -> !named.contains(kindOf(reference)))
+                .toList();
+        if (unnamed.isEmpty()) {
+            return Optional.empty();
+        }
+        String detail = "These records are stored for this patient but could not be read: " + String.join(", ",
+                unnamed) + ".\n\nThe checks above used the rest of the record; review these records manually and have"
+                + " them repaired.\n";
+        return Optional.of(new Finding(Topic.DATA_UNAVAILABLE, Severity.WARNING,
+                "Some stored records could not be read: the record may be incomplete", detail, List.of(), List.of(),
+                Set.of(), List.of(), Optional.empty()));
     }
 
     private static Trigger trigger(CdsHook hook) {

@@ -108,7 +108,8 @@ class SecurityAuditIT {
         for (String operation : List.of("$everything", "$naltrexone-status")) {
             assertThat(http.get("/fhir/Patient/" + patientId + "/" + operation, token).statusCode())
                     .as(operation).isEqualTo(200);
-            AuditEvent event = awaitEvent("AuditEvent?entity=Patient/" + patientId + "&subtype=operation",
+            AuditEvent event = awaitEvent("AuditEvent?entity=Patient/" + patientId
+                            + "&subtype=operation&_sort=-date&_count=200",
                     candidate -> reader.equals(candidate.getAgentFirstRep().getWho().getIdentifier().getValue())
                             && candidate.getEntity().stream().anyMatch(entity ->
                             ("operation " + operation).equals(entity.getDescription())));
@@ -126,7 +127,7 @@ class SecurityAuditIT {
         assertThat(http.get("/fhir/Patient/" + patientId, null).statusCode()).isEqualTo(401);
         unauthenticated.flush();
 
-        AuditEvent counted = awaitEvent("AuditEvent?type=110114", event -> event.getEntity().stream()
+        AuditEvent counted = awaitEvent("AuditEvent?type=110114&_sort=-date&_count=200", event -> event.getEntity().stream()
                 .flatMap(entity -> entity.getDetail().stream())
                 .anyMatch(detail -> detail.getType().equals("fhir invalid-token")
                         && Long.parseLong(detail.getValue().primitiveValue()) >= 3));

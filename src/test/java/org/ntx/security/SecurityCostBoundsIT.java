@@ -67,7 +67,7 @@ class SecurityCostBoundsIT {
             assertThat(answer.statusCode()).as(type).isEqualTo(400);
             assertThat(answer.body()).contains("max-bundle-entries");
         }
-        assertThat(http.get("/fhir/Patient?identifier=urn:bulk|" + tag + "&_summary=count", admin).body())
+        assertThat(http.get("/fhir/Patient?identifier=urn:bulk%7C" + tag + "&_summary=count", admin).body())
                 .contains("\"total\":0");
     }
 
@@ -104,7 +104,7 @@ class SecurityCostBoundsIT {
                 http.request("/fhir/Observation?value-quantity=abc", admin).GET().build(),
                 http.request("/fhir/Observation?value-quantity=NaN", admin).GET().build(),
                 http.request("/fhir/Observation?value-quantity=Infinity", admin).GET().build(),
-                http.request("/fhir/Observation?value-quantity=gt-Infinity|http://unitsofmeasure.org|U/L", admin)
+                http.request("/fhir/Observation?value-quantity=gt-Infinity%7Chttp://unitsofmeasure.org%7CU/L", admin)
                         .GET().build(),
                 http.request("/fhir/Patient/" + patient, admin).header("Content-Type", "application/fhir+json")
                         .header("If-Match", "garbage").PUT(HttpRequest.BodyPublishers.ofString(

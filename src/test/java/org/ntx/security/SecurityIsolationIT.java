@@ -60,7 +60,8 @@ class SecurityIsolationIT {
         HttpResponse<String> created = send(http.request("/fhir/Observation", writer)
                 .header("Content-Type", "application/fhir+json").header("If-None-Exist", ifNoneExist)
                 .header("Prefer", "return=representation")
-                .POST(HttpRequest.BodyPublishers.ofString(observation(a, "a-" + tag))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(observation(a, "b-" + tag))).build());
+        // Confined to A's compartment: B's matching Observation is not found, so A's is created, not B's returned.
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(created.body()).doesNotContain(observationB).doesNotContain(b);
 
@@ -83,7 +84,7 @@ class SecurityIsolationIT {
         String transaction = """
                 {"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": %s,
                   "request": {"method": "POST", "url": "Observation", "ifNoneExist": "%s"}}]}
-                """.formatted(observation(a, "a2-" + tag), ifNoneExist);
+                """.formatted(observation(a, "b-" + tag), ifNoneExist);
         HttpResponse<String> inTransaction = send(http.request("/fhir", writer)
                 .header("Content-Type", "application/fhir+json").header("Prefer", "return=representation")
                 .POST(HttpRequest.BodyPublishers.ofString(transaction)).build());

@@ -44,8 +44,7 @@ class SecurityPoisonedWritesIT {
     void refusesEveryWriteThatWouldNotReadBackAndStoresNothing() {
         Map<String, byte[]> xml = new LinkedHashMap<>();
         xml.put("decimal 5.", xmlBody("<valueQuantity><value value=\"5.\"/></valueQuantity>"));
-        xml.put("decimal .5", xmlBody("<valueQuantity><value value=\".5\"/></valueQuantity>"));
-        xml.put("decimal +5", xmlBody("<valueQuantity><value value=\"+5\"/></valueQuantity>"));
+        xml.put("decimal 1e400", xmlBody("<valueQuantity><value value=\"1e400\"/></valueQuantity>"));
         xml.put("unknown element", xmlBody("<valu value=\"5\"/>"));
         xml.put("invalid date", xmlBody("<effectiveDateTime value=\"2026-13-45\"/>"));
         xml.put("contained 5.", ("<Observation xmlns=\"http://hl7.org/fhir\"><contained><Observation><status value="
