@@ -30,7 +30,7 @@ class StatementTimeoutTest {
             SQLException cancelled = catchThrowableOfType(() -> connection.createStatement().executeQuery(
                     "SELECT COUNT(*) FROM SYSTEM_RANGE(1, 100000000) A, SYSTEM_RANGE(1, 1000) B"),
                     SQLException.class);
-            assertThat(cancelled).isNotNull();
+            assertThat((Throwable) cancelled).isNotNull();
             assertThat(cancelled.getSQLState()).as("query cancelled").isEqualTo("57014");
         }
     }
