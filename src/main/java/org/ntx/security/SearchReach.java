@@ -93,6 +93,10 @@ final class SearchReach {
                 String conditional = request.getConditionalUrl(operation);
                 if (conditional != null && !conditional.isBlank()) {
                     problems.addAll(conditionalUrl(grant, request.getResourceName(), conditional));
+                } else if (request.getId() == null || !request.getId().hasIdPart()) {
+                    // "PATCH Patient?" names neither a resource nor a search (HAPI failed with a NullPointerException).
+                    problems.add(NOT_A_SEARCH + "name the resource (" + request.getResourceName()
+                            + "/id) or a conditional URL with at least one search parameter");
                 }
             }
             default -> {

@@ -51,6 +51,12 @@ class RequestBodyEncoding {
                     chain.doFilter(request, response);
                     return;
                 }
+                if (wildcard(request.getContentType())) {
+                    ErrorBodies.write(request, response, 415, "not-supported", "Unsupported Media Type",
+                            "A request body needs a concrete Content-Type (for example application/fhir+json), not "
+                                    + "a wildcard");
+                    return;
+                }
                 // RequestSizeLimit runs first, so the body is bounded.
                 byte[] body = request.getInputStream().readAllBytes();
                 Optional<String> problem = problem(body, request.getContentType(), request.getCharacterEncoding(),
@@ -111,6 +117,15 @@ class RequestBodyEncoding {
             return Optional.of("The request body is not well-formed XML");
         }
         return Optional.of("The request body holds no XML element");
+    }
+
+    /** {@code *}{@code /*} or {@code application/*}: says nothing about the body (Spring refused it with a 500). */
+    static boolean wildcard(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim();
+        return type.startsWith("*") || type.endsWith("/*");
     }
 
     private static boolean hasBody(HttpServletRequest request) {

@@ -58,6 +58,13 @@ public final class UnreadableInput {
             if (cause instanceof DataFormatException || isParserFailure(cause)) {
                 return UNREADABLE_BODY;
             }
+            if (isPatchFailure(cause)) {
+                return "The patch could not be applied to this resource (malformed patch, or a path or value it"
+                        + " cannot have)";
+            }
+            if (cause instanceof NumberFormatException) {
+                return "A number in the request could not be read";
+            }
             if (cause.getCause() == cause) {
                 break;
             }
@@ -68,6 +75,24 @@ public final class UnreadableInput {
     private static boolean hasBody(RequestDetails request) {
         byte[] body = request.loadRequestContents();
         return body != null && body.length > 0;
+    }
+
+    /** JSON Patch, XML Patch and FHIRPath Patch libraries fail on the patch the client sent. */
+    private static boolean isPatchFailure(Throwable failure) {
+        String type = failure.getClass().getName();
+        if (type.startsWith("com.github.dnault.xmlpatch.") || type.startsWith("com.github.fge.jsonpatch.")) {
+            return true;
+        }
+        StackTraceElement[] frames = failure.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, FRAMES_TO_INSPECT); i++) {
+            String frameClass = frames[i].getClassName();
+            if (frameClass.startsWith("com.github.dnault.xmlpatch.") || frameClass.startsWith("com.github.fge.jsonpatch.")
+                    || frameClass.startsWith("ca.uhn.fhir.jpa.patch.") || frameClass.startsWith("org.hl7.fhir.r4.fhirpath.")
+                    || frameClass.startsWith("org.hl7.fhir.r4.utils.FHIRPathEngine")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isParserFailure(Throwable failure) {

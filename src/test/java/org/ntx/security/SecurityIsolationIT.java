@@ -55,7 +55,7 @@ class SecurityIsolationIT {
     @Test
     void conditionalWritesOfAPatientBoundTokenNeverMatchAnotherPatientsRecords() throws Exception {
         String writer = TestTokens.fhirAccessToken("patient/*.cruds", a);
-        String ifNoneExist = "identifier=urn:test|b-" + tag;
+        String ifNoneExist = "identifier=urn:test%7Cb-" + tag;
 
         HttpResponse<String> created = send(http.request("/fhir/Observation", writer)
                 .header("Content-Type", "application/fhir+json").header("If-None-Exist", ifNoneExist)
@@ -101,7 +101,7 @@ class SecurityIsolationIT {
 
         String noSearch = TestTokens.fhirAccessToken("user/Observation.cu", null);
         HttpResponse<String> oracle = send(http.request("/fhir/Observation", noSearch)
-                .header("Content-Type", "application/fhir+json").header("If-None-Exist", "identifier=urn:test|b-" + tag)
+                .header("Content-Type", "application/fhir+json").header("If-None-Exist", "identifier=urn:test%7Cb-" + tag)
                 .POST(HttpRequest.BodyPublishers.ofString(observation(a, "y"))).build());
         assertThat(oracle.statusCode()).as("a conditional create is a search").isEqualTo(403);
 
