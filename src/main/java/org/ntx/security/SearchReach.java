@@ -305,7 +305,8 @@ final class SearchReach {
                 continue;
             }
             String url = request.getUrl() == null ? "" : request.getUrl();
-            String type = url.contains("?") ? url.substring(0, url.indexOf('?')) : url.split("/")[0];
+            String path = (url.contains("?") ? url.substring(0, url.indexOf('?')) : url).replaceFirst("^/+", "");
+            String type = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
             switch (request.getMethod()) {
                 case POST -> {
                     if (request.hasIfNoneExist()) {
