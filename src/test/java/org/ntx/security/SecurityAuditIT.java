@@ -1,6 +1,7 @@
 package org.ntx.security;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -139,7 +140,9 @@ class SecurityAuditIT {
     private AuditEvent awaitEvent(String search, java.util.function.Predicate<AuditEvent> matching) {
         AuditEvent[] found = new AuditEvent[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Bundle bundle = auditor.search().byUrl(search).returnBundle(Bundle.class).execute();
+            // No cached result: HAPI reuses a search's results for a minute, and the record is written meanwhile.
+            Bundle bundle = auditor.search().byUrl(search).returnBundle(Bundle.class)
+                    .cacheControl(new CacheControlDirective().setNoCache(true)).execute();
             List<AuditEvent> events = bundle.getEntry().stream().map(e -> (AuditEvent) e.getResource())
                     .filter(matching).toList();
             found[0] = events.isEmpty() ? null : events.get(0);
