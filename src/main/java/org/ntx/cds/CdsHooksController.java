@@ -5,6 +5,7 @@ import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServicesJson;
 import jakarta.servlet.http.HttpServletRequest;
+import org.ntx.record.RecordPart;
 import org.ntx.security.AuditTrail;
 import org.ntx.security.CdsAuditRecord;
 import org.ntx.security.CdsFhirServers;
@@ -67,7 +68,7 @@ class CdsHooksController {
                     .setHook(definition.hook().wireName())
                     .setTitle(definition.title())
                     .setDescription(definition.description());
-            for (PrefetchKey key : PrefetchKey.values()) {
+            for (RecordPart key : RecordPart.values()) {
                 service.addPrefetch(key.key(), key.template());
             }
             services.addService(service);

@@ -1,6 +1,9 @@
 package org.ntx.cds;
 
 import org.hl7.fhir.r4.model.Resource;
+import org.ntx.record.RecordPart;
+import org.ntx.record.RecordRequest;
+import org.ntx.source.AccessToken;
 
 import java.util.List;
 import java.util.Map;
@@ -22,4 +25,11 @@ record CdsRequest(
         Optional<String> fhirServer,
         Optional<AccessToken> accessToken,
         List<Resource> draftOrders,
-        Map<PrefetchKey, List<Resource>> prefetch) {}
+        Map<RecordPart, List<Resource>> prefetch) {
+
+    /** What the record layer reads for this call: prefetch first, the rest from {@code fhirServer} or our store. */
+    RecordRequest recordRequest() {
+        return new RecordRequest(patientId, prefetch,
+                fhirServer.map(url -> new RecordRequest.RemoteServer(url, accessToken)), draftOrders);
+    }
+}

@@ -15,7 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
+import org.ntx.record.RecordPart;
 import org.ntx.server.LimitProperties;
+import org.ntx.source.AccessToken;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -114,12 +116,12 @@ class CdsRequestParser {
         }
     }
 
-    private Map<PrefetchKey, List<Resource>> prefetch(JsonNode prefetch) {
-        Map<PrefetchKey, List<Resource>> result = new EnumMap<>(PrefetchKey.class);
+    private Map<RecordPart, List<Resource>> prefetch(JsonNode prefetch) {
+        Map<RecordPart, List<Resource>> result = new EnumMap<>(RecordPart.class);
         if (prefetch == null || !prefetch.isObject()) {
             return result;
         }
-        for (PrefetchKey key : PrefetchKey.values()) {
+        for (RecordPart key : RecordPart.values()) {
             JsonNode value = prefetch.get(key.key());
             if (value == null || value.isNull() || !value.isObject()) {
                 continue;

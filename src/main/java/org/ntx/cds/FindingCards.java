@@ -12,9 +12,8 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.ntx.profiles.Canonicals;
-import org.ntx.rules.Citation;
-import org.ntx.rules.Evidence;
 import org.ntx.rules.Finding;
+import org.ntx.rules.FindingText;
 import org.ntx.rules.Severity;
 import org.ntx.rules.SuggestedAction;
 import org.ntx.rules.Topic;
@@ -22,8 +21,6 @@ import org.ntx.timeline.SourceRef;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -37,7 +34,6 @@ import java.util.function.Supplier;
 class FindingCards {
 
     static final String SOURCE_LABEL = "Naltrexone FHIR Service";
-    private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
     private final CdsProperties properties;
     private final Supplier<UUID> uuids;
@@ -57,7 +53,7 @@ class FindingCards {
                 .setUuid(uuids.get().toString())
                 .setSummary(finding.summary())
                 .setIndicator(indicator(finding.severity()))
-                .setDetail(detail(finding))
+                .setDetail(FindingText.markdown(finding))
                 .setSource(new CdsServiceResponseCardSourceJson()
                         .setLabel(SOURCE_LABEL)
                         .setUrl(properties.cardSourceUrl())
@@ -92,25 +88,6 @@ class FindingCards {
     private static String topicDisplay(Finding finding) {
         String code = finding.topic().code().replace('-', ' ');
         return Character.toUpperCase(code.charAt(0)) + code.substring(1);
-    }
-
-    /** The detail in CDS Hooks markdown: what the rule found, the evidence, and where the thresholds come from. */
-    static String detail(Finding finding) {
-        StringBuilder md = new StringBuilder(finding.detail().strip());
-        if (!finding.evidence().isEmpty()) {
-            md.append("\n\n**Evidence**\n");
-            for (Evidence evidence : finding.evidence()) {
-                md.append("\n- ").append(evidence.source().reference()).append(" (")
-                        .append(DATE.format(evidence.effective())).append("): ").append(evidence.description());
-            }
-        }
-        if (!finding.citations().isEmpty()) {
-            md.append("\n\n**Sources**\n");
-            for (Citation citation : finding.citations()) {
-                md.append("\n- ").append(citation.text());
-            }
-        }
-        return md.toString();
     }
 
     private CdsServiceResponseSuggestionJson suggestion(SuggestedAction action, Finding finding, String patientId) {

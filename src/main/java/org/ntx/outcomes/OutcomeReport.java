@@ -5,7 +5,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.MeasureReport;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Quantity;
-import org.ntx.cds.CardLog;
+import org.ntx.cardlog.CardLog;
 import org.ntx.profiles.Canonicals;
 
 import java.time.Instant;

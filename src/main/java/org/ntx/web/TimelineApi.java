@@ -1,7 +1,7 @@
 package org.ntx.web;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.ntx.cds.StoredTimelines;
+import org.ntx.record.StoredTimelines;
 import org.ntx.rules.BlockadeState;
 import org.ntx.rules.LiverResult;
 import org.ntx.rules.NaltrexoneRules;

@@ -8,11 +8,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.ntx.cardlog.CardLog;
+import org.ntx.record.RecordProperties;
+import org.ntx.record.RecordReader;
+import org.ntx.record.TimelineMapper;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.Thresholds;
 import org.ntx.security.AuditTrail;
 import org.ntx.security.CdsFhirServers;
 import org.ntx.security.PatientDataAccess;
+import org.ntx.source.FhirDataSource;
 import org.ntx.terminology.Terminology;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -68,7 +73,7 @@ class CdsGoldenTest {
 
     /** The real pipeline without Spring: prefetch only, a fixed clock, and a throwaway in-memory card log. */
     private CdsHooksController controller() {
-        CdsProperties properties = new CdsProperties(20, "https://ntx.example.org/fhir", false, true);
+        CdsProperties properties = new CdsProperties("https://ntx.example.org/fhir");
         FhirDataSource noStore = new FhirDataSource() {
             @Override
             public java.util.List<org.hl7.fhir.r4.model.Resource> search(String relativeUrl) {
@@ -86,9 +91,9 @@ class CdsGoldenTest {
         Terminology terminology = Terminology.fromClasspath();
         TimelineMapper mapper = new TimelineMapper(terminology.medications(), terminology.labs(),
                 terminology.conditions());
-        NaltrexoneCds cds = new NaltrexoneCds(new PatientRecordLoader(fhirContext, noStore, properties), mapper,
-                new NaltrexoneRules(Thresholds.defaults()), new FindingCards(properties), cardLog,
-                Clock.fixed(AS_OF, ZoneOffset.UTC));
+        RecordReader reader = new RecordReader(fhirContext, noStore, new RecordProperties(20, true), mapper);
+        NaltrexoneCds cds = new NaltrexoneCds(reader, new NaltrexoneRules(Thresholds.defaults()),
+                new FindingCards(properties), cardLog, Clock.fixed(AS_OF, ZoneOffset.UTC));
         return new CdsHooksController(new CdsRequestParser(fhirContext), cds, new CdsFeedback(cardLog,
                 Clock.fixed(AS_OF, ZoneOffset.UTC)), new CdsJson(fhirContext), AuditTrail.inactive(),
                 new PatientDataAccess(false, AuditTrail.inactive(), Clock.fixed(AS_OF, ZoneOffset.UTC)),

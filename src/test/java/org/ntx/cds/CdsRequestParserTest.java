@@ -4,6 +4,7 @@ import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.Test;
+import org.ntx.record.RecordPart;
 import org.springframework.http.HttpStatus;
 
 import java.math.BigDecimal;
@@ -39,7 +40,7 @@ class CdsRequestParserTest {
         MedicationRequest order = (MedicationRequest) request.draftOrders().get(0);
         assertThat(order.getDosageInstructionFirstRep().getDoseAndRateFirstRep().getDoseQuantity().getValue())
                 .isEqualTo(new BigDecimal("0.1000000000000000055511151231257827"));
-        Observation alt = (Observation) request.prefetch().get(PrefetchKey.LAB_OBSERVATIONS).get(0);
+        Observation alt = (Observation) request.prefetch().get(RecordPart.LAB_OBSERVATIONS).get(0);
         assertThat(alt.getValueQuantity().getValueElement().getValueAsString()).isEqualTo("45.10");
     }
 
@@ -55,7 +56,7 @@ class CdsRequestParserTest {
 
         CdsRequest request = parser.parse(body, CdsHook.PATIENT_VIEW);
 
-        assertThat(request.prefetch()).containsOnlyKeys(PrefetchKey.PATIENT);
+        assertThat(request.prefetch()).containsOnlyKeys(RecordPart.PATIENT);
     }
 
     @Test

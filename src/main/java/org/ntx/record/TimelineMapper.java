@@ -1,0 +1,493 @@
+package org.ntx.record;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Dosage;
+import org.hl7.fhir.r4.model.Medication;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationDispense;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.MedicationStatement;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Type;
+import org.ntx.terminology.ConditionClassifier;
+import org.ntx.terminology.LabClassifier;
+import org.ntx.terminology.MedicationClassifier;
+import org.ntx.timeline.Code;
+import org.ntx.timeline.ConditionClass;
+import org.ntx.timeline.ConditionRecord;
+import org.ntx.timeline.DataKind;
+import org.ntx.timeline.DrugClass;
+import org.ntx.timeline.LabResult;
+import org.ntx.timeline.LabTest;
+import org.ntx.timeline.MedicationEvent;
+import org.ntx.timeline.PatientTimeline;
+import org.ntx.timeline.SourceRef;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * FHIR to timeline, once per request, at the edge: after this nothing downstream sees a FHIR type. Codes are
+ * classified here (naltrexone? opioid? liver test?), statuses normalised, dates and supply durations read, and
+ * {@code medicationReference} resolved (contained {@code #id} or {@code Medication/id}).
+ */
+@Component
+public class TimelineMapper {
+
+    /** Digits a quantity may have before and after the decimal point to be read; see {@link #plausible}. */
+    static final int MAX_QUANTITY_DIGITS = 12;
+
+    private final MedicationClassifier medications;
+    private final LabClassifier labs;
+    private final ConditionClassifier conditions;
+
+    public TimelineMapper(MedicationClassifier medications, LabClassifier labs, ConditionClassifier conditions) {
+        this.medications = medications;
+        this.labs = labs;
+        this.conditions = conditions;
+    }
+
+    /** Everything known about one patient, with what could not be read. */
+    public PatientTimeline timeline(String patientId, List<Resource> resources, Set<DataKind> unavailable,
+                                    MedicationLookup lookup) {
+        List<MedicationEvent> medicationEvents = new ArrayList<>();
+        List<LabResult> labResults = new ArrayList<>();
+        List<ConditionRecord> conditionRecords = new ArrayList<>();
+        for (Resource resource : resources) {
+            if (resource instanceof Observation observation) {
+                labResult(observation).ifPresent(labResults::add);
+            } else if (resource instanceof Condition condition) {
+                conditionRecord(condition).ifPresent(conditionRecords::add);
+            } else {
+                medicationEvent(resource, lookup, Optional.empty()).ifPresent(medicationEvents::add);
+            }
+        }
+        return new PatientTimeline(patientId, medicationEvents, labResults, conditionRecords, unavailable);
+    }
+
+    PatientTimeline timeline(PatientRecord record) {
+        List<Resource> all = new ArrayList<>();
+        record.resources().values().forEach(all::addAll);
+        Set<DataKind> unavailable = EnumSet.noneOf(DataKind.class);
+        record.unavailable().forEach(key -> unavailable.add(dataKind(key)));
+        return timeline(record.patientId(), all, unavailable, record::medication);
+    }
+
+    /**
+     * The clinician's draft orders as timeline events, dated {@code asOf}. A draft without a subject belongs to the
+     * patient in context (real clients leave it out); a draft for another patient keeps its own subject and is
+     * ignored by the rules.
+     */
+    public List<MedicationEvent> drafts(String contextPatientId, List<Resource> draftOrders, Instant asOf,
+                                        MedicationLookup lookup) {
+        List<MedicationEvent> drafts = new ArrayList<>();
+        for (Resource resource : draftOrders) {
+            if (resource instanceof MedicationRequest request) {
+                String subject = request.getSubject().hasReference()
+                        ? patientId(request.getSubject()).orElse("")
+                        : contextPatientId;
+                MedicationRequest copy = request.copy();
+                copy.setSubject(new Reference("Patient/" + subject));
+                copy.setStatus(MedicationRequest.MedicationRequestStatus.DRAFT);
+                if (!copy.hasIdElement() || copy.getIdElement().getIdPart() == null) {
+                    copy.setId("draft-" + drafts.size());
+                }
+                medicationEvent(copy, lookup, Optional.of(asOf)).ifPresent(drafts::add);
+            }
+        }
+        return drafts;
+    }
+
+    /** Finds a referenced Medication resource ({@code Medication/123}) that was fetched beforehand. */
+    @FunctionalInterface
+    public interface MedicationLookup {
+        Optional<Medication> find(String reference);
+    }
+
+    private static DataKind dataKind(RecordPart key) {
+        return switch (key) {
+            case LAB_OBSERVATIONS -> DataKind.OBSERVATIONS;
+            case CONDITIONS -> DataKind.CONDITIONS;
+            default -> DataKind.MEDICATIONS;
+        };
+    }
+
+    // --- medications --------------------------------------------------------------------------------------------
+
+    private Optional<MedicationEvent> medicationEvent(Resource resource, MedicationLookup lookup,
+                                                      Optional<Instant> draftTime) {
+        MedicationFacts facts;
+        if (resource instanceof MedicationRequest r) {
+            facts = orderFacts(r, draftTime);
+        } else if (resource instanceof MedicationAdministration a) {
+            facts = administrationFacts(a);
+        } else if (resource instanceof MedicationDispense d) {
+            facts = dispenseFacts(d);
+        } else if (resource instanceof MedicationStatement s) {
+            facts = statementFacts(s);
+        } else {
+            return Optional.empty();
+        }
+        Optional<String> patientId = patientId(facts.subject());
+        if (patientId.isEmpty() || facts.start().isEmpty()) {
+            return Optional.empty();
+        }
+        Set<Code> codes = new LinkedHashSet<>();
+        String display = medicationCodes(resource, facts.medication(), lookup, codes);
+        DrugClass drugClass = medications.classify(codes, facts.route());
+        return Optional.of(new MedicationEvent(patientId.get(),
+                source(resource), facts.kind(), facts.status(), drugClass, display, codes, facts.start().get(), facts.end(),
+                facts.daysSupply(), facts.doseMg(), facts.route()));
+    }
+
+    private record MedicationFacts(
+            MedicationEvent.Kind kind, MedicationEvent.Status status, Reference subject, Type medication,
+            Optional<Instant> start, Optional<Instant> end, Optional<Integer> daysSupply, Optional<BigDecimal> doseMg,
+            Optional<String> route) {}
+
+    private static MedicationFacts orderFacts(MedicationRequest order, Optional<Instant> draftTime) {
+        Optional<Instant> start = draftTime.isPresent() ? draftTime
+                : instant(order.getAuthoredOn())
+                        .or(() -> instant(order.getDispenseRequest().getValidityPeriod().getStart()))
+                        .or(() -> instant(order.getMeta().getLastUpdated()));
+        Optional<Instant> end = instant(order.getDispenseRequest().getValidityPeriod().getEnd());
+        Optional<Dosage> dosage = order.getDosageInstruction().stream().findFirst();
+        if (end.isEmpty() && dosage.isPresent() && dosage.get().getTiming().getRepeat().hasBoundsPeriod()) {
+            end = instant(dosage.get().getTiming().getRepeat().getBoundsPeriod().getEnd());
+        }
+        Optional<Integer> supply = order.getDispenseRequest().hasExpectedSupplyDuration()
+                ? days(order.getDispenseRequest().getExpectedSupplyDuration())
+                : Optional.empty();
+        return new MedicationFacts(MedicationEvent.Kind.ORDER,
+                draftTime.isPresent() ? MedicationEvent.Status.DRAFT : status(order.getStatus() == null ? null
+                        : order.getStatus().toCode()),
+                order.getSubject(), order.getMedication(), start, end, supply,
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+    }
+
+    private static MedicationFacts administrationFacts(MedicationAdministration administration) {
+        Optional<Instant> start = administration.hasEffectiveDateTimeType()
+                ? instant(administration.getEffectiveDateTimeType().getValue())
+                : administration.hasEffectivePeriod()
+                        ? instant(administration.getEffectivePeriod().getStart())
+                        : Optional.empty();
+        MedicationAdministration.MedicationAdministrationDosageComponent dosage = administration.getDosage();
+        return new MedicationFacts(MedicationEvent.Kind.ADMINISTRATION,
+                status(administration.getStatus() == null ? null : administration.getStatus().toCode()),
+                administration.getSubject(), administration.getMedication(), start, Optional.empty(),
+                Optional.empty(), dosage.hasDose() ? mg(dosage.getDose()) : Optional.empty(), text(dosage.getRoute()));
+    }
+
+    private static MedicationFacts dispenseFacts(MedicationDispense dispense) {
+        Optional<Instant> start = instant(dispense.getWhenHandedOver())
+                .or(() -> instant(dispense.getWhenPrepared()));
+        Optional<Dosage> dosage = dispense.getDosageInstruction().stream().findFirst();
+        return new MedicationFacts(MedicationEvent.Kind.DISPENSE,
+                status(dispense.getStatus() == null ? null : dispense.getStatus().toCode()),
+                dispense.getSubject(), dispense.getMedication(), start, Optional.empty(),
+                dispense.hasDaysSupply() ? days(dispense.getDaysSupply()) : Optional.empty(),
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+    }
+
+    private static MedicationFacts statementFacts(MedicationStatement statement) {
+        Optional<Instant> start;
+        Optional<Instant> end = Optional.empty();
+        if (statement.hasEffectivePeriod()) {
+            start = instant(statement.getEffectivePeriod().getStart());
+            end = instant(statement.getEffectivePeriod().getEnd());
+        } else if (statement.hasEffectiveDateTimeType()) {
+            start = instant(statement.getEffectiveDateTimeType().getValue());
+        } else {
+            start = instant(statement.getDateAsserted());
+        }
+        if (start.isEmpty()) {
+            start = instant(statement.getDateAsserted());
+        }
+        Optional<Dosage> dosage = statement.getDosage().stream().findFirst();
+        return new MedicationFacts(MedicationEvent.Kind.STATEMENT,
+                status(statement.getStatus() == null ? null : statement.getStatus().toCode()),
+                statement.getSubject(), statement.getMedication(), start, end, Optional.empty(),
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+    }
+
+    /** Collects the product and ingredient codes of the medication, following references; returns a display. */
+    private static String medicationCodes(Resource owner, Type medication, MedicationLookup lookup, Set<Code> codes) {
+        if (medication instanceof CodeableConcept concept) {
+            addCodes(concept, codes);
+            return display(concept);
+        }
+        if (medication instanceof Reference reference && reference.hasReference()) {
+            Optional<Medication> resolved = resolve(owner, reference, lookup);
+            if (resolved.isPresent()) {
+                Medication med = resolved.get();
+                addCodes(med.getCode(), codes);
+                med.getIngredient().stream().filter(i -> i.hasItemCodeableConcept())
+                        .forEach(i -> addCodes(i.getItemCodeableConcept(), codes));
+                return display(med.getCode());
+            }
+            return reference.hasDisplay() ? reference.getDisplay() : reference.getReference();
+        }
+        return "unspecified medication";
+    }
+
+    private static Optional<Medication> resolve(Resource owner, Reference reference, MedicationLookup lookup) {
+        String ref = reference.getReference();
+        if (ref.startsWith("#") && owner instanceof org.hl7.fhir.r4.model.DomainResource domain) {
+            String id = ref.substring(1);
+            return domain.getContained().stream()
+                    .filter(Medication.class::isInstance)
+                    .map(Medication.class::cast)
+                    .filter(m -> id.equals(m.getIdElement().getIdPart()) || ref.equals(m.getId()))
+                    .findFirst();
+        }
+        return lookup.find(ref);
+    }
+
+    // --- observations and conditions ----------------------------------------------------------------------------
+
+    private Optional<LabResult> labResult(Observation observation) {
+        Optional<String> patientId = patientId(observation.getSubject());
+        LabTest test = observation.getCode().getCoding().stream()
+                .map(coding -> labs.classify(code(coding)))
+                .filter(t -> t != LabTest.OTHER)
+                .findFirst().orElse(LabTest.OTHER);
+        Optional<Instant> effective = observation.hasEffectiveDateTimeType()
+                ? instant(observation.getEffectiveDateTimeType().getValue())
+                : observation.hasEffectivePeriod()
+                        ? instant(observation.getEffectivePeriod().getStart())
+                        : instant(observation.getIssued());
+        if (patientId.isEmpty() || test == LabTest.OTHER || effective.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<BigDecimal> value = Optional.empty();
+        Optional<String> unit = Optional.empty();
+        if (observation.hasValueQuantity() && observation.getValueQuantity().hasValue()) {
+            value = plausible(observation.getValueQuantity().getValue());
+            unit = Optional.ofNullable(observation.getValueQuantity().hasCode()
+                    ? observation.getValueQuantity().getCode() : observation.getValueQuantity().getUnit());
+        }
+        Optional<BigDecimal> upperLimit = observation.getReferenceRange().stream()
+                .filter(range -> range.hasHigh() && range.getHigh().hasValue())
+                .map(range -> range.getHigh().getValue())
+                .findFirst()
+                .flatMap(TimelineMapper::plausible);
+        return Optional.of(new LabResult(patientId.get(),
+                source(observation), test,
+                display(observation.getCode()),
+                enumValue(LabResult.Status.class, observation.getStatus() == null ? null
+                        : observation.getStatus().toCode(), LabResult.Status.UNKNOWN),
+                effective.get(), value, unit, upperLimit, screenResult(observation)));
+    }
+
+    /** Positive or negative, from a coded value, a string value or the interpretation. */
+    private static Optional<LabResult.ScreenResult> screenResult(Observation observation) {
+        List<String> signals = new ArrayList<>();
+        if (observation.hasValueCodeableConcept()) {
+            observation.getValueCodeableConcept().getCoding().forEach(c -> signals.add(c.getCode()));
+            signals.add(observation.getValueCodeableConcept().getText());
+        }
+        if (observation.hasValueStringType()) {
+            signals.add(observation.getValueStringType().getValue());
+        }
+        observation.getInterpretation().forEach(i -> i.getCoding().forEach(c -> signals.add(c.getCode())));
+        for (String signal : signals) {
+            if (signal == null) {
+                continue;
+            }
+            String s = signal.trim().toLowerCase(Locale.ROOT);
+            // SNOMED 10828004 Positive, 260373001 Detected; HL7 interpretation POS, DET, A (abnormal).
+            if (s.equals("10828004") || s.equals("260373001") || s.equals("pos") || s.equals("det")
+                    || s.equals("positive") || s.equals("detected") || s.equals("a")) {
+                return Optional.of(LabResult.ScreenResult.POSITIVE);
+            }
+            // SNOMED 260385009 Negative, 260415000 Not detected; HL7 NEG, ND, N.
+            if (s.equals("260385009") || s.equals("260415000") || s.equals("neg") || s.equals("nd")
+                    || s.equals("negative") || s.equals("not detected") || s.equals("n")) {
+                return Optional.of(LabResult.ScreenResult.NEGATIVE);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<ConditionRecord> conditionRecord(Condition condition) {
+        Optional<String> patientId = patientId(condition.getSubject());
+        ConditionClass conditionClass = condition.getCode().getCoding().stream()
+                .map(coding -> conditions.classify(code(coding)))
+                .filter(c -> c != ConditionClass.OTHER)
+                .findFirst().orElse(ConditionClass.OTHER);
+        if (patientId.isEmpty() || conditionClass == ConditionClass.OTHER) {
+            return Optional.empty();
+        }
+        Optional<Instant> onset = condition.hasOnsetDateTimeType()
+                ? instant(condition.getOnsetDateTimeType().getValue())
+                : instant(condition.getRecordedDate());
+        return Optional.of(new ConditionRecord(patientId.get(),
+                source(condition), conditionClass,
+                display(condition.getCode()),
+                enumValue(ConditionRecord.ClinicalStatus.class, firstCode(condition.getClinicalStatus()),
+                        // R4: no clinicalStatus on an entered-in-error record; an absent status on a
+                        // confirmed diagnosis is read as active, which is the safe side for these rules.
+                        ConditionRecord.ClinicalStatus.ACTIVE),
+                enumValue(ConditionRecord.Verification.class, firstCode(condition.getVerificationStatus()),
+                        ConditionRecord.Verification.UNKNOWN),
+                onset));
+    }
+
+    // --- small readers ------------------------------------------------------------------------------------------
+
+    /** Where a timeline entry came from; a resource sent without an id still counts, and says so in evidence. */
+    private static SourceRef source(Resource resource) {
+        String id = resource.getIdElement().getIdPart();
+        return new SourceRef(resource.fhirType(), id == null || id.isBlank() ? "(no id)" : id);
+    }
+
+    /** The patient id of a subject reference: {@code Patient/123}, or an absolute URL ending in it. */
+    public static Optional<String> patientId(Reference subject) {
+        if (subject == null || !subject.hasReference()) {
+            return Optional.empty();
+        }
+        String[] parts = subject.getReference().split("/");
+        for (int i = parts.length - 2; i >= 0; i--) {
+            if ("Patient".equals(parts[i])) {
+                return Optional.of(parts[i + 1]);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static MedicationEvent.Status status(String fhirCode) {
+        return enumValue(MedicationEvent.Status.class, fhirCode, MedicationEvent.Status.UNKNOWN);
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String fhirCode, E fallback) {
+        if (fhirCode == null || fhirCode.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, fhirCode.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    private static String firstCode(CodeableConcept concept) {
+        return concept == null ? null : concept.getCoding().stream().map(Coding::getCode).findFirst().orElse(null);
+    }
+
+    private static void addCodes(CodeableConcept concept, Set<Code> codes) {
+        for (Coding coding : concept.getCoding()) {
+            if (coding.hasSystem() && coding.hasCode()) {
+                codes.add(new Code(coding.getSystem(), coding.getCode()));
+            }
+        }
+    }
+
+    private static Code code(Coding coding) {
+        return new Code(coding.hasSystem() ? coding.getSystem() : "", coding.hasCode() ? coding.getCode() : "");
+    }
+
+    private static String display(CodeableConcept concept) {
+        if (concept.hasText()) {
+            return concept.getText();
+        }
+        return concept.getCoding().stream()
+                .map(c -> c.hasDisplay() ? c.getDisplay() : c.getCode())
+                .filter(s -> s != null && !s.isBlank())
+                .findFirst().orElse("unnamed");
+    }
+
+    private static Optional<String> text(CodeableConcept concept) {
+        if (concept == null || concept.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(display(concept));
+    }
+
+    private static Optional<Instant> instant(Date date) {
+        return Optional.ofNullable(date).map(Date::toInstant);
+    }
+
+    private static Optional<BigDecimal> doseMg(Dosage dosage) {
+        return dosage.getDoseAndRate().stream()
+                .filter(d -> d.hasDoseQuantity())
+                .findFirst()
+                .flatMap(d -> mg(d.getDoseQuantity()));
+    }
+
+    /** A dose in milligrams, converting g and mcg; other units (tablets, mL) are not a strength. */
+    private static Optional<BigDecimal> mg(Quantity quantity) {
+        if (quantity == null || !quantity.hasValue()) {
+            return Optional.empty();
+        }
+        String unit = (quantity.hasCode() ? quantity.getCode() : quantity.getUnit());
+        if (unit == null) {
+            return Optional.empty();
+        }
+        return plausible(quantity.getValue()).flatMap(value -> switch (unit.trim().toLowerCase(Locale.ROOT)) {
+            case "mg", "milligram", "milligrams" -> Optional.of(value);
+            case "g", "gram", "grams" -> Optional.of(value.multiply(BigDecimal.valueOf(1000)));
+            case "ug", "mcg", "microgram", "micrograms" -> Optional.of(value.divide(BigDecimal.valueOf(1000)));
+            default -> Optional.empty();
+        });
+    }
+
+    /**
+     * A FHIR decimal as the rules read it, or empty if it is not a plausible clinical quantity. FHIR decimals have
+     * arbitrary precision and "1e999999999" is valid JSON: scaling or printing such a value (a liver result as a
+     * multiple of the upper limit, a dose on a card) would build a number of a billion digits. No dose, lab result
+     * or limit comes near 10^12 or below 10^-12, so values beyond that are read as absent (like a result without a
+     * value), and finer values are rounded to 12 decimal places.
+     */
+    static Optional<BigDecimal> plausible(BigDecimal value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.signum() == 0) {
+            return Optional.of(BigDecimal.ZERO); // "0E-999999999" is zero too, and rescaling it is as costly
+        }
+        int integerDigits = value.precision() - value.scale();
+        if (integerDigits > MAX_QUANTITY_DIGITS || integerDigits < -MAX_QUANTITY_DIGITS) {
+            return Optional.empty();
+        }
+        return Optional.of(value.scale() > MAX_QUANTITY_DIGITS
+                ? value.setScale(MAX_QUANTITY_DIGITS, RoundingMode.HALF_UP)
+                : value);
+    }
+
+    /** A supply duration in whole days (UCUM d, wk, mo; or unit text). */
+    private static Optional<Integer> days(Quantity quantity) {
+        if (quantity == null || !quantity.hasValue()) {
+            return Optional.empty();
+        }
+        String unit = (quantity.hasCode() ? quantity.getCode() : quantity.getUnit());
+        String u = unit == null ? "d" : unit.trim().toLowerCase(Locale.ROOT);
+        Optional<BigDecimal> plausible = plausible(quantity.getValue());
+        if (plausible.isEmpty()) {
+            return Optional.empty();
+        }
+        double value = plausible.get().doubleValue();
+        double days = switch (u) {
+            case "d", "day", "days" -> value;
+            case "wk", "week", "weeks" -> value * 7;
+            case "mo", "month", "months" -> value * 30;
+            case "h", "hour", "hours" -> value / 24;
+            default -> -1;
+        };
+        return days < 0 ? Optional.empty() : Optional.of((int) Math.round(days));
+    }
+}
