@@ -11,6 +11,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -30,7 +32,8 @@ import java.util.Set;
  * FHIR's JSON format gives each primitive a JSON type: decimals and integers are numbers, booleans are {@code true} or
  * {@code false}, everything else is a string. HAPI's parser reads {@code "value": "5"} or {@code "active": "true"}
  * as if they were written correctly, even with its strict error handler; a write that does not follow the format is
- * refused with 400 instead, naming the element, so that what a client sends is what FHIR says it means.
+ * refused with 400 instead, naming the element, so that what a client sends is what FHIR says it means; so is an
+ * object that names the same element twice.
  */
 @Interceptor
 public class JsonPrimitiveTypes {
@@ -38,7 +41,9 @@ public class JsonPrimitiveTypes {
     private static final Set<RestOperationTypeEnum> WRITES = EnumSet.of(RestOperationTypeEnum.CREATE,
             RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.TRANSACTION, RestOperationTypeEnum.BATCH);
     private static final Set<String> NUMBERS = Set.of("decimal", "integer", "positiveInt", "unsignedInt", "integer64");
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** Duplicate keys are refused too: a parser keeps one of them, and which one is nobody's promise. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final int MAX_DEPTH = 64;
 
     private final FhirContext fhirContext;
@@ -59,12 +64,19 @@ public class JsonPrimitiveTypes {
             return;
         }
         JsonNode root;
+        Optional<String> duplicate = Optional.empty();
         try {
             root = JSON.readTree(body);
+        } catch (JsonParseException e) {
+            if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith("Duplicate field")) {
+                return; // HAPI has already parsed this body; whatever else this reader refuses, that one accepted
+            }
+            root = null;
+            duplicate = Optional.of("A JSON object in the body names the same element twice");
         } catch (IOException e) {
-            return; // HAPI has already parsed this body; whatever this reader refuses, that one accepted
+            return;
         }
-        problem(root).ifPresent(problem -> {
+        (root == null ? duplicate : problem(root)).ifPresent(problem -> {
             OperationOutcome outcome = new OperationOutcome();
             outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR)
                     .setCode(OperationOutcome.IssueType.STRUCTURE).setDiagnostics(problem);

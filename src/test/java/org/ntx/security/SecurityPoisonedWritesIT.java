@@ -58,6 +58,8 @@ class SecurityPoisonedWritesIT {
         jsonBodies.put("wrong JSON type", json("\"valueQuantity\": {\"value\": \"5\"}"));
         jsonBodies.put("wrong JSON type (boolean)", json("\"valueBoolean\": \"yes\""));
         jsonBodies.put("invalid date", json("\"effectiveDateTime\": \"2026-13-45\""));
+        jsonBodies.put("duplicate key", json("\"status\": \"amended\""));
+        jsonBodies.put("number as a string", json("\"valueInteger\": \"5\""));
         jsonBodies.put("1e400", json("\"valueQuantity\": {\"value\": 1e400}"));
         jsonBodies.put("unpaired surrogate", json("\"valueString\": \"\\ud800\""));
         jsonBodies.put("control character", json("\"valueString\": \"bell\\u0007\""));
