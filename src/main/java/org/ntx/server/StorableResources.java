@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * Refuses to store what could not be read back. HAPI keeps a decimal as it was written and stores resources as JSON,
- * so an XML {@code <value value="5."/>} was stored as {@code "value": 5.}, which no JSON parser reads: from then on
- * the patient's Observation search failed and the CDS services could not read that patient's record. Before any
+ * so an XML {@code <value value="5."/>} was stored as {@code "value": 5.}, which JSON parsers refuse: from then on
+ * the patient's Observation search failed (HAPI's own loader happens to repair that one form; nothing else does). Before any
  * resource is stored (created, updated, patched, in a transaction, from XML or JSON alike), every value in it, its
  * contained resources included, must be one that its JSON form carries intact:
  * <ul>

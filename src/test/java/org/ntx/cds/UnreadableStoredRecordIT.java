@@ -24,10 +24,11 @@ import static org.ntx.support.ClinicalFixtures.OXYCODONE_10;
 
 /**
  * One stored resource that cannot be read must never silence the safety checks. The attack run stored an XML
- * Observation with {@code <value value="5."/>} (now refused on write, see {@code StorableResources}); a record stored
- * like that by an older version, or damaged, is reproduced here by writing the same text into HAPI's table. The CDS
- * services and {@code $naltrexone-status} then read the rest of the record, judge it (the blockade still produces
- * its critical card) and name the unreadable resource instead of reporting all medications as unavailable.
+ * Observation with {@code <value value="5."/>} (now refused on write, see {@code StorableResources}); HAPI's own
+ * reader happens to correct that one decimal when it loads it, so this test stores something no reader can mend: the
+ * Observation's body cut off mid-way, written straight into HAPI's table as damage or an older version would leave it.
+ * The CDS services and {@code $naltrexone-status} then read the rest of the record, judge it (the blockade still
+ * produces its critical card) and name the unreadable resource instead of reporting all data as unavailable.
  */
 @IntegrationTest
 class UnreadableStoredRecordIT {
@@ -49,10 +50,9 @@ class UnreadableStoredRecordIT {
         String patientId = client.create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
         ClinicalFixtures story = new ClinicalFixtures(patientId, Instant.now());
         String alt = client.create().resource(story.alt(3, 45, 40)).execute().getId().getIdPart();
-        // Stored as the old XML path stored "5.": a JSON number no parser reads back.
-        int poisoned = jdbc.update("UPDATE hfj_res_ver SET res_text_vc = replace(res_text_vc, '\"value\":45', "
-                + "'\"value\":45.') WHERE res_id = (SELECT res_id FROM hfj_resource WHERE res_type = 'Observation'"
-                + " AND fhir_id = ?)", alt);
+        // Cut off mid-way: no JSON parser, tolerant or not, reads it back.
+        int poisoned = jdbc.update("UPDATE hfj_res_ver SET res_text_vc = left(res_text_vc, 60) WHERE res_id ="
+                + " (SELECT res_id FROM hfj_resource WHERE res_type = 'Observation' AND fhir_id = ?)", alt);
         assertThat(poisoned).isEqualTo(1);
         // Written after the poisoning, so no reusable record from before it can be served.
         client.create().resource(story.injectionDaysAgo(9)).execute();
