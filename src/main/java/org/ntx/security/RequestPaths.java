@@ -36,10 +36,6 @@ final class RequestPaths {
         return request -> method.equals(request.getMethod()) && path(request).equals(path);
     }
 
-    static RequestMatcher method(String method) {
-        return request -> method.equals(request.getMethod());
-    }
-
     /** A CORS preflight ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}), no other OPTIONS. */
     static RequestMatcher corsPreflight() {
         return CorsUtils::isPreFlightRequest;
