@@ -5,6 +5,7 @@ COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src src
 COPY fhir-profiles fhir-profiles
+COPY survival survival
 RUN mvn -B -q -DskipTests package
 
 # Runtime stage: a JRE only, running as an unprivileged user.

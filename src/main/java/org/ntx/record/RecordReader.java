@@ -98,10 +98,10 @@ public class RecordReader {
         Map<String, Medication> medications = new HashMap<>(record.medications());
         Set<RecordPart> unavailable = EnumSet.noneOf(RecordPart.class);
         unavailable.addAll(record.unavailable());
+        MedicationIndex.addAll(drafts, medications);
         for (Resource draft : drafts) {
-            if (!resolveMedication(draft, source, medications)) {
-                unavailable.add(RecordPart.MEDICATION_REQUESTS);
-            }
+            // A draft whose Medication cannot be read is named on its own data-unavailable card by the rules.
+            resolveMedication(draft, source, medications);
         }
         return new PatientRecord(record.patientId(), record.resources(), unavailable, medications,
                 record.unreadable());
@@ -146,6 +146,7 @@ public class RecordReader {
         }
 
         Map<String, Medication> medications = new HashMap<>();
+        resources.values().forEach(list -> MedicationIndex.addAll(list, medications));
         for (Map.Entry<RecordPart, List<Resource>> entry : resources.entrySet()) {
             for (Resource resource : entry.getValue()) {
                 if (!resolveMedication(resource, source, medications)) {
@@ -204,7 +205,7 @@ public class RecordReader {
             return true;
         }
         String ref = reference.get().getReference();
-        if (cache.containsKey(ref)) {
+        if (cache.containsKey(ref) || MedicationIndex.relativeKey(ref).filter(cache::containsKey).isPresent()) {
             return true;
         }
         String[] parts = ref.split("/");

@@ -24,11 +24,12 @@ public final class NaltrexoneRules {
         this.thresholds = thresholds;
         OpioidBlockade blockade = new OpioidBlockade(thresholds);
         this.rules = List.of(
-                new OpioidBlockadeConflictRule(blockade),
+                new OpioidBlockadeConflictRule(blockade, thresholds),
                 new InductionWindowRule(thresholds),
                 new LiverFunctionRule(thresholds),
                 new OverdoseRiskRule(blockade, thresholds),
-                new TreatmentStatusRule(thresholds));
+                new TreatmentStatusRule(thresholds),
+                new UnreadableMedicationRule());
     }
 
     /** All findings for this request; never empty merely because data was missing. */
