@@ -56,13 +56,16 @@ public final class NaltrexoneRules {
     public List<TopicBasis> basis() {
         List<TopicBasis> basis = new ArrayList<>();
         for (NaltrexoneRule rule : rules) {
+            if (rule.topic() == Topic.DATA_UNAVAILABLE) {
+                continue; // described once, below
+            }
             Map<String, String> values = new LinkedHashMap<>();
             for (String name : rule.thresholds()) {
                 values.put(name, thresholdValue(name));
             }
             basis.add(new TopicBasis(rule.topic(), rule.checks(), values, rule.citations()));
         }
-        basis.add(new TopicBasis(Topic.DATA_UNAVAILABLE, "whether the data each check needs could be read",
+        basis.add(new TopicBasis(Topic.DATA_UNAVAILABLE, "whether the data each check needs could be read, and whether each medication could be classified",
                 Map.of(), List.of()));
         return List.copyOf(basis);
     }

@@ -28,12 +28,17 @@ final class TreatmentStatusRule implements NaltrexoneRule {
 
     @Override
     public List<Citation> citations() {
-        return List.of(Citation.VIVITROL_BLOCKADE, Citation.ORAL_BLOCKADE, Citation.COMBINATION_BLOCKADE, Citation.VIVITROL_DOSING);
+        return List.of(
+                Citation.VIVITROL_BLOCKADE,
+                Citation.ORAL_BLOCKADE,
+                Citation.COMBINATION_BLOCKADE,
+                Citation.VIVITROL_DOSING,
+                Citation.ORDER_ON_FILE);
     }
 
     @Override
     public List<String> thresholds() {
-        return List.of("extendedReleaseBlockade", "extendedReleaseWaningEnd", "injectionInterval");
+        return List.of("extendedReleaseBlockade", "extendedReleaseWaningEnd", "injectionInterval", "orderOnFileAfter");
     }
 
     @Override

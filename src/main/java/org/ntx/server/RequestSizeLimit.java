@@ -4,13 +4,10 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.ByteArrayInputStream;
@@ -25,10 +22,6 @@ import java.io.IOException;
  */
 @Configuration
 class RequestSizeLimit {
-
-    @ConfigurationProperties("ntx.limits")
-    record LimitProperties(@DefaultValue("10MB") DataSize maxRequestSize,
-                           @DefaultValue("128MB") DataSize maxTransactionSize) {}
 
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> requestSizeFilter(LimitProperties limits) {
@@ -58,7 +51,7 @@ class RequestSizeLimit {
             }
         };
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 

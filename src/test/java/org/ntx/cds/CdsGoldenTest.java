@@ -15,6 +15,7 @@ import org.ntx.record.TimelineMapper;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.Thresholds;
 import org.ntx.security.AuditTrail;
+import org.ntx.security.CdsFhirServers;
 import org.ntx.security.PatientDataAccess;
 import org.ntx.source.FhirDataSource;
 import org.ntx.terminology.Terminology;
@@ -95,7 +96,8 @@ class CdsGoldenTest {
                 Clock.fixed(AS_OF, ZoneOffset.UTC));
         return new CdsHooksController(new CdsRequestParser(fhirContext), cds, new CdsFeedback(cardLog,
                 Clock.fixed(AS_OF, ZoneOffset.UTC)), new CdsJson(fhirContext), AuditTrail.inactive(),
-                new PatientDataAccess(false, AuditTrail.inactive(), Clock.fixed(AS_OF, ZoneOffset.UTC)));
+                new PatientDataAccess(false, AuditTrail.inactive(), Clock.fixed(AS_OF, ZoneOffset.UTC)),
+                CdsFhirServers.unrestricted());
     }
 
     private static JsonNode withoutUuids(JsonNode node) {
