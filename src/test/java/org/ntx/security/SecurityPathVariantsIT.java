@@ -151,8 +151,11 @@ class SecurityPathVariantsIT {
             }
             String path = pattern.replace("{serviceId}", "naltrexone-order-sign")
                     .replace("{patientId}", patientId)
+                    .replace("{topic}", "opioid-blockade-conflict")
                     .replaceAll("\\{\\*?[^}]+}", "health");
-            boolean open = path.startsWith("/actuator") || (method.equals("GET") && path.equals("/cds-services"));
+            // The card pages explain a card's rule and sources: no patient data, open like the web page itself.
+            boolean open = path.startsWith("/actuator") || path.equals("/cards") || path.startsWith("/cards/")
+                    || (method.equals("GET") && path.equals("/cds-services"));
             into.add(new Route(method, path, open));
             if (pattern.equals("/cds-services/{serviceId}")) {
                 for (String service : List.of("naltrexone-patient-view", "naltrexone-order-select")) {
