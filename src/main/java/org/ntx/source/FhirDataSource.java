@@ -45,8 +45,25 @@ public interface FhirDataSource {
 
     /** Thrown when a data source cannot deliver; the caller turns it into a data-unavailable finding. */
     final class DataUnavailableException extends RuntimeException {
+        private final boolean late;
+
         public DataUnavailableException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        private DataUnavailableException(String message, Throwable cause, boolean late) {
             super(message, cause);
+            this.late = late;
+        }
+
+        /** The data did not arrive before the call's deadline (it may exist; it was not read in time). */
+        public static DataUnavailableException notInTime(String message) {
+            return new DataUnavailableException(message, null, true);
+        }
+
+        /** True when the data was not read in time, rather than refused or unreadable. */
+        public boolean late() {
+            return late;
         }
     }
 }

@@ -3,7 +3,9 @@ package org.ntx.terminology;
 import org.ntx.timeline.Code;
 import org.ntx.timeline.LabTest;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which laboratory test a LOINC code is. The liver tests are named individually (ALT, AST, ... from
@@ -23,6 +25,16 @@ public final class LabClassifier {
 
     LabClassifier(ValueSetIndex valueSets) {
         this.urineScreens = valueSets.get(ValueSets.OPIOID_URINE_DRUG_SCREENS);
+    }
+
+    /**
+     * Every code this classifier tells apart from {@link LabTest#OTHER}: an Observation coded with none of them is
+     * never read by the rules, so a search may ask for these codes only and lose nothing the rules act on.
+     */
+    public Set<Code> recognisedCodes() {
+        Set<Code> codes = new HashSet<>(LIVER_TESTS.keySet());
+        codes.addAll(urineScreens.codes());
+        return Set.copyOf(codes);
     }
 
     public LabTest classify(Code code) {
