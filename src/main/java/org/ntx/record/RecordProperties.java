@@ -2,6 +2,7 @@ package org.ntx.record;
 
 import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -28,6 +29,11 @@ public record RecordProperties(
         @DefaultValue("true") boolean reuseStoredRecords,
         @DefaultValue("3s") Duration callBudget,
         @DefaultValue("0d") Duration labLookback) {
+
+    /** The constructor Spring binds the settings to (the record has a shorter one too). */
+    @ConstructorBinding
+    public RecordProperties {
+    }
 
     /** The default budget and look-back (tests). */
     public RecordProperties(int maxPagesPerSearch, boolean reuseStoredRecords) {
