@@ -97,7 +97,7 @@ public class RecordReader {
         PatientRecord record = load(request, asOf);
         PatientTimeline timeline = mapper.timeline(record);
         List<MedicationEvent> drafts = mapper.drafts(record.patientId(), request.drafts(), asOf, record::medication);
-        return new RecordTimeline(timeline, drafts);
+        return new RecordTimeline(timeline, drafts, record.unreadable());
     }
 
     PatientRecord load(RecordRequest request, Instant asOf) {
@@ -132,7 +132,7 @@ public class RecordReader {
         shortfalls.putAll(record.shortfalls());
         partial.forEach(part -> shortfalls.putIfAbsent(part, Shortfall.INCOMPLETE));
         return new PatientRecord(record.patientId(), record.resources(), unavailable, record.medications(),
-                shortfalls);
+                shortfalls, record.unreadable());
     }
 
     /** The patient's data from this server's own store, reused while provably current. */
@@ -151,12 +151,13 @@ public class RecordReader {
         Map<String, Medication> medications = new HashMap<>(record.medications());
         Set<RecordPart> unavailable = EnumSet.noneOf(RecordPart.class);
         unavailable.addAll(record.unavailable());
+        MedicationIndex.addAll(drafts, medications);
         for (Resource draft : drafts) {
-            if (!resolveMedication(draft, source, medications)) {
-                unavailable.add(RecordPart.MEDICATION_REQUESTS);
-            }
+            // A draft whose Medication cannot be read is named on its own data-unavailable card by the rules.
+            resolveMedication(draft, source, medications);
         }
-        return new PatientRecord(record.patientId(), record.resources(), unavailable, medications);
+        return new PatientRecord(record.patientId(), record.resources(), unavailable, medications,
+                record.shortfalls(), record.unreadable());
     }
 
     private PatientRecord load(String patientId, Map<RecordPart, List<Resource>> prefetch, FhirDataSource source) {
@@ -173,7 +174,9 @@ public class RecordReader {
                                    FhirDataSource source) {
         Map<RecordPart, List<Resource>> resources = new EnumMap<>(RecordPart.class);
         Set<RecordPart> unavailable = EnumSet.noneOf(RecordPart.class);
-        Map<String, List<Resource>> readAtOnce = readAtOnce(patientId, prefetch.keySet(), source, unavailable);
+        List<String> unreadable = new ArrayList<>();
+        Map<String, List<Resource>> readAtOnce = readAtOnce(patientId, prefetch.keySet(), source, unavailable,
+                unreadable);
         for (RecordPart key : CLINICAL_DATA) {
             List<Resource> given = prefetch.get(key);
             if (given != null) {
@@ -196,6 +199,7 @@ public class RecordReader {
         }
 
         Map<String, Medication> medications = new HashMap<>();
+        resources.values().forEach(list -> MedicationIndex.addAll(list, medications));
         for (Map.Entry<RecordPart, List<Resource>> entry : resources.entrySet()) {
             for (Resource resource : entry.getValue()) {
                 if (!resolveMedication(resource, source, medications)) {
@@ -203,7 +207,8 @@ public class RecordReader {
                 }
             }
         }
-        return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications));
+        return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications),
+                Map.of(), unreadable);
     }
 
     /**
@@ -212,7 +217,8 @@ public class RecordReader {
      * unavailable.
      */
     private static Map<String, List<Resource>> readAtOnce(String patientId, Set<RecordPart> given,
-                                                          FhirDataSource source, Set<RecordPart> unavailable) {
+                                                          FhirDataSource source, Set<RecordPart> unavailable,
+                                                          List<String> unreadable) {
         Map<String, RecordPart> wanted = new HashMap<>();
         for (RecordPart key : CLINICAL_DATA) {
             if (!given.contains(key)) {
@@ -227,7 +233,14 @@ public class RecordReader {
             return Map.of();
         }
         try {
-            return source.searchByPatient(patientId, wanted.keySet()).orElse(Map.of());
+            Optional<FhirDataSource.PatientResources> read = source.searchByPatient(patientId, wanted.keySet());
+            read.ifPresent(found -> found.unreadable().forEach(reference -> {
+                // The rest is read and judged; this kind of data is incomplete, and the card names the record.
+                unreadable.add(reference);
+                RecordPart key = wanted.get(reference.substring(0, Math.max(0, reference.indexOf('/'))));
+                unavailable.add(key != null ? key : RecordPart.MEDICATION_REQUESTS);
+            }));
+            return read.map(FhirDataSource.PatientResources::byType).orElse(Map.of());
         } catch (FhirDataSource.DataUnavailableException e) {
             unavailable.addAll(wanted.values());
             return Map.of();
@@ -245,7 +258,7 @@ public class RecordReader {
             return true;
         }
         String ref = reference.get().getReference();
-        if (cache.containsKey(ref)) {
+        if (cache.containsKey(ref) || MedicationIndex.relativeKey(ref).filter(cache::containsKey).isPresent()) {
             return true;
         }
         String[] parts = ref.split("/");

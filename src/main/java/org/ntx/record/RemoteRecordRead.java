@@ -144,13 +144,11 @@ final class RemoteRecordRead {
                 shortfalls.put(part, why);
             });
         }
-        if (!resolveFrom(request.drafts(), medications)) {
-            unavailable.add(RecordPart.MEDICATION_REQUESTS);
-            shortfalls.putIfAbsent(RecordPart.MEDICATION_REQUESTS,
-                    medicationsLate() ? Shortfall.NOT_READ_IN_TIME : Shortfall.NOT_READ);
-        }
+        // A draft whose Medication could not be had is not a gap in the history: the rules name that draft on its own
+        // data-unavailable card (its medication could not be read), as for a draft read from the own store.
+        resolveFrom(request.drafts(), medications);
         return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications),
-                shortfalls);
+                shortfalls, List.of());
     }
 
     /** Why a part did not arrive whole, or empty when it did. */
@@ -191,16 +189,12 @@ final class RemoteRecordRead {
         }
     }
 
-    /** Indexes Medications that came with the data under the references an order may use. */
+    /**
+     * Indexes Medications that came with the data under every reference an order may use (relative, absolute, the
+     * entry's {@code urn:uuid}: {@link MedicationIndex}).
+     */
     private void remember(List<Resource> resources) {
-        for (Resource resource : resources) {
-            if (resource instanceof Medication medication && medication.getIdElement().getIdPart() != null) {
-                arrived.putIfAbsent("Medication/" + medication.getIdElement().getIdPart(), medication);
-                if (medication.getIdElement().getValue() != null) {
-                    arrived.putIfAbsent(medication.getIdElement().getValue(), medication);
-                }
-            }
-        }
+        MedicationIndex.addAll(resources, arrived);
     }
 
     /** Asks, in one search, for the Medications {@code resources} reference that no one has asked for yet. */
@@ -259,6 +253,9 @@ final class RemoteRecordRead {
             }
             String ref = reference.get().getReference();
             Medication medication = arrived.get(ref);
+            if (medication == null) {
+                medication = MedicationIndex.relativeKey(ref).map(arrived::get).orElse(null);
+            }
             if (medication == null) {
                 medication = fetchableId(resource).map(id -> {
                     Medication came = arrived.get("Medication/" + id);

@@ -212,6 +212,58 @@ class RemoteRecordReadTest {
                 .contains("1742-6", "1920-8");
     }
 
+    @Test
+    void medicationsThatCameWithTheSearchAreFoundByAbsoluteAndUrnReferencesWithoutAskingAgain() throws Exception {
+        LoopbackFhirServer server = server(x -> {
+            if (!x.getRequestURI().getPath().endsWith("/MedicationAdministration")) {
+                LoopbackFhirServer.json(x, LoopbackFhirServer.searchset(null));
+                return;
+            }
+            String base = "http://127.0.0.1:" + x.getLocalAddress().getPort() + "/fhir";
+            LoopbackFhirServer.json(x, """
+                    {"resourceType":"Bundle","type":"searchset","entry":[
+                     {"fullUrl":"%1$s/MedicationAdministration/a1","resource":{"resourceType":"MedicationAdministration",
+                      "id":"a1","status":"completed","subject":{"reference":"Patient/p1"},"effectiveDateTime":"%2$s",
+                      "medicationReference":{"reference":"%1$s/Medication/viv"}},"search":{"mode":"match"}},
+                     {"fullUrl":"%1$s/MedicationAdministration/a2","resource":{"resourceType":"MedicationAdministration",
+                      "id":"a2","status":"completed","subject":{"reference":"Patient/p1"},"effectiveDateTime":"%2$s",
+                      "medicationReference":{"reference":"urn:uuid:2b6a8c4e-7d1f-4a55-9e0f-0c1d2e3f4a5b"}},
+                      "search":{"mode":"match"}},
+                     {"fullUrl":"%1$s/Medication/viv","resource":{"resourceType":"Medication","id":"viv","code":{
+                      "coding":[{"system":"http://hl7.org/fhir/sid/ndc","code":"65757030001"}]}},
+                      "search":{"mode":"include"}},
+                     {"fullUrl":"urn:uuid:2b6a8c4e-7d1f-4a55-9e0f-0c1d2e3f4a5b","resource":{"resourceType":"Medication",
+                      "code":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"637213"}]}},
+                      "search":{"mode":"include"}}]}""".formatted(base, when(9)));
+        });
+
+        RecordTimeline record = reader(Duration.ofSeconds(20)).read(fetchAll(server, List.of()), AS_OF);
+
+        assertThat(record.timeline().unavailable()).isEmpty();
+        assertThat(record.timeline().medications()).extracting(org.ntx.timeline.MedicationEvent::drugClass)
+                .containsOnly(org.ntx.timeline.DrugClass.NALTREXONE_EXTENDED_RELEASE).hasSize(2);
+        assertThat(server.requests()).noneMatch(r -> r.startsWith("/fhir/Medication?"));
+    }
+
+    @Test
+    void aDraftWhoseMedicationCannotBeReadIsNamedOnItsOwnCardAndTheHistoryStaysComplete() throws Exception {
+        LoopbackFhirServer server = server(x -> LoopbackFhirServer.json(x, LoopbackFhirServer.searchset(null)));
+        Resource draft = parse("""
+                {"resourceType":"MedicationRequest","id":"d1","status":"draft","intent":"order",
+                 "subject":{"reference":"Patient/p1"},"medicationReference":{"reference":"Medication/gone"}}""");
+
+        RecordTimeline record = reader(Duration.ofSeconds(20)).read(fetchAll(server, List.of(draft)), AS_OF);
+        List<Finding> findings = new NaltrexoneRules(Thresholds.defaults())
+                .evaluate(new RuleInput(record.timeline(), record.drafts(), AS_OF, Trigger.ORDER_SIGN));
+
+        assertThat(server.requests()).contains("/fhir/Medication?_id=gone&_count=500");
+        assertThat(record.timeline().unavailable()).isEmpty();
+        assertThat(findings).anySatisfy(f -> {
+            assertThat(f.topic()).isEqualTo(Topic.DATA_UNAVAILABLE);
+            assertThat(f.detail()).contains("MedicationRequest/d1").contains("could not be read");
+        });
+    }
+
     /** Two orders referencing Medications, which are included when asked for; the Medications by id. */
     private static String answer(HttpExchange x) {
         String path = x.getRequestURI().getPath();
