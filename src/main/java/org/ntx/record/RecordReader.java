@@ -49,6 +49,8 @@ public class RecordReader {
     private final RemoteFhirClient remoteClient;
     private final RecordQueries queries;
     private final List<String> labCodes;
+    /** The codes laboratory results are read by from the own store: the same as from a client's server. */
+    private final Set<String> labCodeSet;
 
     /** Without a cache: every call reads in full (tests of the pure pipeline). */
     public RecordReader(FhirContext fhirContext, FhirDataSource localStore, RecordProperties properties,
@@ -69,6 +71,7 @@ public class RecordReader {
         this.queries = new RecordQueries(mapper.labCodesRead(), remoteProperties.pageSize(),
                 properties.labLookback());
         this.labCodes = mapper.labCodesRead().stream().map(org.ntx.timeline.Code::value).distinct().sorted().toList();
+        this.labCodeSet = Set.copyOf(labCodes);
         this.fhirContext = fhirContext;
         this.localStore = localStore;
         this.properties = properties;
@@ -216,7 +219,7 @@ public class RecordReader {
      * where it cannot, and the caller searches type by type. A failed read marks every kind of data it was for
      * unavailable.
      */
-    private static Map<String, List<Resource>> readAtOnce(String patientId, Set<RecordPart> given,
+    private Map<String, List<Resource>> readAtOnce(String patientId, Set<RecordPart> given,
                                                           FhirDataSource source, Set<RecordPart> unavailable,
                                                           List<String> unreadable) {
         Map<String, RecordPart> wanted = new HashMap<>();
@@ -233,7 +236,9 @@ public class RecordReader {
             return Map.of();
         }
         try {
-            Optional<FhirDataSource.PatientResources> read = source.searchByPatient(patientId, wanted.keySet());
+            // Laboratory results by the codes the rules read only (RecordQueries says why nothing they act on is lost).
+            Optional<FhirDataSource.PatientResources> read = source.searchByPatient(patientId, wanted.keySet(),
+                    labCodeSet);
             read.ifPresent(found -> found.unreadable().forEach(reference -> {
                 // The rest is read and judged; this kind of data is incomplete, and the card names the record.
                 unreadable.add(reference);
