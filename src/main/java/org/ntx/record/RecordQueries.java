@@ -20,11 +20,16 @@ import java.util.function.BiPredicate;
  *     can. They are <em>not</em> filtered by drug class: an opioid or naltrexone product coded only by NDC, by a local
  *     code or only in text is recognised by the terminology layer from what it finds, and a code filter on the server
  *     would drop exactly those records unseen.</li>
- * <li>Laboratory results: only those coded with a code the rules read ({@link TimelineMapper#labCodesRead()}, from
- *     the terminology layer's value sets). The code is asked for without its system, which matches it in any system
- *     (a superset), and any Observation coded otherwise is one the rules never read: the filter cannot drop anything
- *     they act on. The list goes out in a few searches of bounded URL length, side by side. A look-back window is
- *     added only when configured ({@link RecordProperties#labLookback()}).</li>
+ * <li>Laboratory results: only those coded, or with a component coded, with a code the rules read
+ *     ({@link TimelineMapper#labCodesRead()}, from the terminology layer's value sets): {@code combo-code=}
+ *     searches (code or a component's code), else {@code code=} and {@code component-code=} searches side by side,
+ *     each code list split into queries of bounded URL length. A code asked for without its system matches it in
+ *     any system (a superset), and an Observation neither coded so nor with a component coded so is one the rules
+ *     never read: the filter drops nothing they act on. The component part matters for a panel sent as one
+ *     Observation under a local code with ALT and AST as its components, so the filter is used only where the
+ *     server's CapabilityStatement lists {@code combo-code} or {@code component-code} for Observation; elsewhere (or
+ *     while that is not known yet) every Observation of the patient is read: slower, and nothing missed. A look-back
+ *     window is added only when configured ({@link RecordProperties#labLookback()}).</li>
  * <li>Conditions: all of the patient's (few; a liver diagnosis may be coded in many ways).</li>
  * </ul>
  */
@@ -48,9 +53,11 @@ final class RecordQueries {
     /**
      * The searches for {@code part}, relative to the server's base.
      *
-     * @param canInclude whether the server can {@code _include} a parameter on a type (type, "Type:param")
+     * @param canInclude  whether the server can {@code _include} a parameter on a type (type, "Type:param")
+     * @param canSearchBy whether the server lists a search parameter for a type (type, parameter name)
      */
-    List<String> searches(RecordPart part, String patientId, Instant asOf, BiPredicate<String, String> canInclude) {
+    List<String> searches(RecordPart part, String patientId, Instant asOf, BiPredicate<String, String> canInclude,
+                          BiPredicate<String, String> canSearchBy) {
         String type = part.resourceType();
         String patient = type + "?patient=" + patientId + "&_count=" + pageSize;
         return switch (part) {
@@ -58,7 +65,18 @@ final class RecordQueries {
                 String since = labLookback.isZero() ? ""
                         : "&date=ge" + DateTimeFormatter.ISO_LOCAL_DATE.format(asOf.minus(labLookback)
                                 .atOffset(ZoneOffset.UTC));
-                yield labCodeLists.stream().map(codes -> patient + "&code=" + codes + since).toList();
+                // combo-code (code or a component's code) in one search where the server has it.
+                List<String> parameters = canSearchBy.test(type, "combo-code") ? List.of("combo-code")
+                        : canSearchBy.test(type, "component-code") ? List.of("code", "component-code")
+                        : List.of();
+                if (parameters.isEmpty()) {
+                    yield List.of(patient + since);
+                }
+                List<String> searches = new ArrayList<>();
+                for (String parameter : parameters) {
+                    labCodeLists.forEach(codes -> searches.add(patient + "&" + parameter + "=" + codes + since));
+                }
+                yield List.copyOf(searches);
             }
             case MEDICATION_REQUESTS, MEDICATION_ADMINISTRATIONS, MEDICATION_DISPENSES, MEDICATION_STATEMENTS -> {
                 String include = type + ":" + INCLUDE_PARAMETER;

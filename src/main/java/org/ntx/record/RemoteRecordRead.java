@@ -95,7 +95,8 @@ final class RemoteRecordRead {
             List<Resource> given = request.prefetched().get(part);
             PartRead read = new PartRead(given == null ? List.of() : given);
             if (given == null) {
-                for (String search : queries.searches(part, patientId, asOf, source::canInclude)) {
+                for (String search : queries.searches(part, patientId, asOf, source::canInclude,
+                        source::canSearchBy)) {
                     read.searches.add(source.startSearch(search));
                 }
             } else if (request.prefetchedNext().containsKey(part)) {

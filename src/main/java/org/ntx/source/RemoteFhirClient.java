@@ -156,18 +156,30 @@ public class RemoteFhirClient {
      * its CapabilityStatement is asked for in the background.
      */
     Optional<Boolean> canInclude(String base, URI origin, String type, String include) {
+        return known(base, origin).map(k -> k.includes().contains(include) || k.includes().contains(type + ":*"));
+    }
+
+    /**
+     * Whether the server at {@code base} lists the search parameter {@code parameter} for {@code type}; empty while
+     * that is not known yet (its CapabilityStatement is then asked for in the background).
+     */
+    Optional<Boolean> canSearchBy(String base, URI origin, String type, String parameter) {
+        return known(base, origin).map(k -> k.searchParameters().contains(type + ":" + parameter));
+    }
+
+    /** What the server's CapabilityStatement said, if known and current; asks for it (once) when not. */
+    private Optional<Capabilities> known(String base, URI origin) {
         Capabilities known = capabilities.get(base);
         Instant now = Instant.now();
         if (known == null || known.expires().isBefore(now)) {
-            Capabilities pending = new Capabilities(null, now.plus(CAPABILITIES_TIMEOUT));
+            Capabilities pending = new Capabilities(null, null, now.plus(CAPABILITIES_TIMEOUT));
             boolean ours = known == null ? capabilities.putIfAbsent(base, pending) == null
                     : capabilities.replace(base, known, pending);
             if (ours) {
                 fetchCapabilities(base, origin);
             }
-            return Optional.ofNullable(known).flatMap(k -> k.includes(type, include));
         }
-        return known.includes(type, include);
+        return known == null || known.includes() == null ? Optional.empty() : Optional.of(known);
     }
 
     private void fetchCapabilities(String base, URI origin) {
@@ -180,14 +192,17 @@ public class RemoteFhirClient {
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException("HTTP " + response.statusCode());
                     }
-                    return new Capabilities(includes(response.body()),
+                    CapabilityStatement statement = fhirContext.newJsonParser().parseResource(
+                            CapabilityStatement.class, new String(response.body(), StandardCharsets.UTF_8));
+                    return new Capabilities(includes(statement), searchParameters(statement),
                             Instant.now().plus(properties.capabilitiesTtl()));
                 }, executor)
                 .whenComplete((statement, failure) -> {
                     if (failure != null) {
                         log.info("The CapabilityStatement of a CDS client's FHIR server could not be read ({});"
                                 + " Medications are read by id there", failure.getClass().getSimpleName());
-                        capabilities.put(base, new Capabilities(Set.of(), Instant.now().plus(CAPABILITIES_RETRY)));
+                        capabilities.put(base, new Capabilities(Set.of(), Set.of(),
+                                Instant.now().plus(CAPABILITIES_RETRY)));
                     } else {
                         capabilities.put(base, statement);
                     }
@@ -195,9 +210,7 @@ public class RemoteFhirClient {
     }
 
     /** "Type:param" for every searchInclude the statement lists, and "Type:*" for a wildcard. */
-    private Set<String> includes(byte[] body) {
-        CapabilityStatement statement = fhirContext.newJsonParser()
-                .parseResource(CapabilityStatement.class, new String(body, StandardCharsets.UTF_8));
+    private static Set<String> includes(CapabilityStatement statement) {
         Set<String> includes = new HashSet<>();
         for (CapabilityStatement.CapabilityStatementRestComponent rest : statement.getRest()) {
             if (rest.getMode() != CapabilityStatement.RestfulCapabilityMode.SERVER) {
@@ -211,13 +224,23 @@ public class RemoteFhirClient {
         return Set.copyOf(includes);
     }
 
-    /** What one server said it can include; {@code includes} null while being asked. */
-    private record Capabilities(Set<String> includes, Instant expires) {
-        Optional<Boolean> includes(String type, String include) {
-            return includes == null ? Optional.empty()
-                    : Optional.of(includes.contains(include) || includes.contains(type + ":*"));
+    /** "Type:name" for every search parameter the statement lists for a type. */
+    private static Set<String> searchParameters(CapabilityStatement statement) {
+        Set<String> parameters = new HashSet<>();
+        for (CapabilityStatement.CapabilityStatementRestComponent rest : statement.getRest()) {
+            if (rest.getMode() != CapabilityStatement.RestfulCapabilityMode.SERVER) {
+                continue;
+            }
+            for (CapabilityStatement.CapabilityStatementRestResourceComponent resource : rest.getResource()) {
+                resource.getSearchParam().forEach(parameter -> parameters.add(resource.getType() + ":"
+                        + parameter.getName()));
+            }
         }
+        return Set.copyOf(parameters);
     }
+
+    /** What one server said it can do; {@code includes} and {@code searchParameters} null while being asked. */
+    private record Capabilities(Set<String> includes, Set<String> searchParameters, Instant expires) {}
 
     @PreDestroy
     void shutDown() {

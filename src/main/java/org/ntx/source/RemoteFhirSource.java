@@ -73,6 +73,14 @@ public final class RemoteFhirSource implements FhirDataSource, AutoCloseable {
         return client.canInclude(base, origin, type, include).orElse(false);
     }
 
+    /**
+     * Whether this server lists the search parameter {@code parameter} for {@code type} in its CapabilityStatement:
+     * false while that is not known yet (it is then asked for in the background; this call does not wait).
+     */
+    public boolean canSearchBy(String type, String parameter) {
+        return client.canSearchBy(base, origin, type, parameter).orElse(false);
+    }
+
     /** Starts a search ({@code Observation?patient=1}, relative to the base) and follows its pages as they come. */
     public RemoteSearch startSearch(String relativeUrl) {
         return follow(URI.create(base + "/" + relativeUrl), typeOf(relativeUrl));

@@ -197,19 +197,90 @@ class RemoteRecordReadTest {
     }
 
     @Test
-    void asksForLaboratoryResultsByTheCodesTheRulesReadOnly() throws Exception {
-        LoopbackFhirServer server = server(x -> LoopbackFhirServer.json(x, LoopbackFhirServer.searchset(null)));
+    void asksForLaboratoryResultsByTheCodesTheRulesReadInTheirCodeOrAComponentsCodeWhereTheServerCan()
+            throws Exception {
+        LoopbackFhirServer server = server(x -> LoopbackFhirServer.json(x,
+                x.getRequestURI().getPath().endsWith("/metadata") ? capabilities("combo-code")
+                        : LoopbackFhirServer.searchset(null)));
+        RecordReader reader = reader(Duration.ofSeconds(20));
+        int before = learnCapabilities(reader, server);
 
-        reader(Duration.ofSeconds(20)).load(fetchAll(server, List.of()), AS_OF);
+        reader.load(fetchAll(server, List.of()), AS_OF);
 
-        List<String> labSearches = server.requests().stream().filter(r -> r.startsWith("/fhir/Observation?")).toList();
-        assertThat(labSearches).isNotEmpty().allMatch(r -> r.contains("&code="))
+        List<String> labSearches = server.requests().subList(before, server.requests().size()).stream()
+                .filter(r -> r.startsWith("/fhir/Observation?")).toList();
+        assertThat(labSearches).isNotEmpty().allMatch(r -> r.contains("&combo-code="))
                 .allMatch(r -> r.length() < RecordQueries.MAX_QUERY_LENGTH + 200);
         List<String> asked = labSearches.stream()
-                .flatMap(r -> List.of(r.substring(r.indexOf("&code=") + 6).split("&")[0].split(",")).stream())
+                .flatMap(r -> List.of(r.substring(r.indexOf("&combo-code=") + 12).split("&")[0].split(",")).stream())
                 .toList();
         assertThat(asked).containsAll(mapper.labCodesRead().stream().map(org.ntx.timeline.Code::value).toList())
                 .contains("1742-6", "1920-8");
+    }
+
+    @Test
+    void asksByCodeAndByComponentCodeWhereTheServerHasNoComboCode() throws Exception {
+        LoopbackFhirServer server = server(x -> LoopbackFhirServer.json(x,
+                x.getRequestURI().getPath().endsWith("/metadata") ? capabilities("code", "component-code")
+                        : LoopbackFhirServer.searchset(null)));
+        RecordReader reader = reader(Duration.ofSeconds(20));
+        int before = learnCapabilities(reader, server);
+
+        reader.load(fetchAll(server, List.of()), AS_OF);
+
+        List<String> labSearches = server.requests().subList(before, server.requests().size()).stream()
+                .filter(r -> r.startsWith("/fhir/Observation?")).toList();
+        assertThat(labSearches).anyMatch(r -> r.contains("&code=1742-6") || r.contains(",1742-6,"))
+                .anyMatch(r -> r.contains("&component-code="));
+        assertThat(labSearches.stream().filter(r -> r.contains("&code=")).count())
+                .isEqualTo(labSearches.stream().filter(r -> r.contains("&component-code=")).count());
+    }
+
+    @Test
+    void readsEveryObservationWhereTheServerCannotSearchByComponentCodeSoThatNoPanelComponentIsMissed()
+            throws Exception {
+        // A hepatic panel under a local code whose ALT component is 6x the upper limit.
+        String panel = """
+                {"resourceType":"Observation","id":"panel","status":"final","subject":{"reference":"Patient/p1"},
+                 "effectiveDateTime":"%s","code":{"coding":[{"system":"urn:oid:1.2.3","code":"LFT"}]},
+                 "component":[{"code":{"coding":[{"system":"http://loinc.org","code":"1742-6"}]},
+                   "valueQuantity":{"value":240,"unit":"U/L","system":"http://unitsofmeasure.org","code":"U/L"},
+                   "referenceRange":[{"high":{"value":40,"unit":"U/L"}}]}]}""".formatted(when(2));
+        LoopbackFhirServer server = server(x -> LoopbackFhirServer.json(x,
+                x.getRequestURI().getPath().endsWith("/metadata") ? capabilities("code")
+                        : x.getRequestURI().getPath().endsWith("/Observation")
+                        ? LoopbackFhirServer.searchset(null, panel) : LoopbackFhirServer.searchset(null)));
+        RecordReader reader = reader(Duration.ofSeconds(20));
+        int before = learnCapabilities(reader, server);
+
+        RecordTimeline record = reader.read(fetchAll(server, List.of()), AS_OF);
+
+        assertThat(server.requests().subList(before, server.requests().size()))
+                .filteredOn(r -> r.startsWith("/fhir/Observation?"))
+                .containsExactly("/fhir/Observation?patient=p1&_count=500");
+        assertThat(record.timeline().labResults()).anySatisfy(lab ->
+                assertThat(lab.test()).isEqualTo(org.ntx.timeline.LabTest.ALT));
+    }
+
+    /** A CapabilityStatement listing these search parameters for Observation. */
+    private static String capabilities(String... observationParameters) {
+        String parameters = String.join(",", java.util.Arrays.stream(observationParameters)
+                .map(p -> "{\"name\":\"" + p + "\",\"type\":\"token\"}").toList());
+        return """
+                {"resourceType":"CapabilityStatement","status":"active","date":"2026-01-01","kind":"instance",
+                 "fhirVersion":"4.0.1","format":["json"],"rest":[{"mode":"server","resource":[
+                 {"type":"Observation","searchParam":[%s]}]}]}""".formatted(parameters);
+    }
+
+    /** Makes one read, so that the reader asks for the server's CapabilityStatement; the requests made so far. */
+    private static int learnCapabilities(RecordReader reader, LoopbackFhirServer server) throws InterruptedException {
+        reader.load(new RecordRequest("p0", Map.of(), Optional.of(new RecordRequest.RemoteServer(server.base(),
+                Optional.empty())), List.of()), AS_OF);
+        for (int i = 0; i < 100 && server.requests().stream().noneMatch(r -> r.endsWith("/metadata")); i++) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(200);
+        return server.requests().size();
     }
 
     @Test
