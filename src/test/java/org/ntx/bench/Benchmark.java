@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.SimpleQuantity;
+import org.ntx.support.StalledServer;
 import org.ntx.support.TestPostgres;
 
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.ntx.bench;
+package org.ntx.support;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +8,11 @@ import java.net.Socket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A "FHIR server" on loopback that accepts connections, reads what is sent and never answers. Benchmark use only. */
-final class StalledServer implements AutoCloseable {
+/**
+ * A "FHIR server" on loopback that accepts connections, reads what is sent and never answers: the EHR server that
+ * hangs. For the benchmark (time to the answer) and the ITs (what the answer says).
+ */
+public final class StalledServer implements AutoCloseable {
 
     private final ServerSocket listener;
     private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
@@ -18,7 +21,7 @@ final class StalledServer implements AutoCloseable {
         return thread;
     });
 
-    StalledServer() throws IOException {
+    public StalledServer() throws IOException {
         listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         threads.submit(() -> {
             while (!listener.isClosed()) {
@@ -43,8 +46,13 @@ final class StalledServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
+    }
+
+    /** The base URL to name as {@code fhirServer}. */
+    public String base() {
+        return "http://127.0.0.1:" + port() + "/fhir";
     }
 
     @Override
