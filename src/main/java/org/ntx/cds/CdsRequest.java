@@ -16,6 +16,7 @@ import java.util.Optional;
  *                    chosen in order-select)
  * @param prefetch    the prefetch entries the client filled in with usable data; a key that was missing, null or an
  *                    OperationOutcome is absent, and we fetch that data ourselves
+ * @param prefetchNext the {@code next} link of each prefetched searchset that holds only its first page
  */
 record CdsRequest(
         CdsHook hook,
@@ -25,11 +26,12 @@ record CdsRequest(
         Optional<String> fhirServer,
         Optional<AccessToken> accessToken,
         List<Resource> draftOrders,
-        Map<RecordPart, List<Resource>> prefetch) {
+        Map<RecordPart, List<Resource>> prefetch,
+        Map<RecordPart, String> prefetchNext) {
 
     /** What the record layer reads for this call: prefetch first, the rest from {@code fhirServer} or our store. */
     RecordRequest recordRequest() {
         return new RecordRequest(patientId, prefetch,
-                fhirServer.map(url -> new RecordRequest.RemoteServer(url, accessToken)), draftOrders);
+                fhirServer.map(url -> new RecordRequest.RemoteServer(url, accessToken)), draftOrders, prefetchNext);
     }
 }

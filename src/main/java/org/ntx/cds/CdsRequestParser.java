@@ -97,8 +97,10 @@ class CdsRequestParser {
         List<Resource> drafts = expectedHook.carriesDraftOrders()
                 ? draftOrders(context.get("draftOrders"))
                 : List.of();
+        Map<RecordPart, String> prefetchNext = new EnumMap<>(RecordPart.class);
         return new CdsRequest(CdsHook.fromWireName(hook).orElseThrow(), hookInstance, patientId,
-                optionalText(context, "userId"), fhirServer, token, drafts, prefetch(root.get("prefetch")));
+                optionalText(context, "userId"), fhirServer, token, drafts,
+                prefetch(root.get("prefetch"), prefetchNext), prefetchNext);
     }
 
     private JsonNode readJson(String body) {
@@ -116,7 +118,11 @@ class CdsRequestParser {
         }
     }
 
-    private Map<RecordPart, List<Resource>> prefetch(JsonNode prefetch) {
+    /**
+     * The usable prefetch entries; for a searchset that carries a {@code next} link (only its first page came), the
+     * link goes into {@code next}, so that the rest is read rather than the first page taken for the whole history.
+     */
+    private Map<RecordPart, List<Resource>> prefetch(JsonNode prefetch, Map<RecordPart, String> next) {
         Map<RecordPart, List<Resource>> result = new EnumMap<>(RecordPart.class);
         if (prefetch == null || !prefetch.isObject()) {
             return result;
@@ -126,10 +132,14 @@ class CdsRequestParser {
             if (value == null || value.isNull() || !value.isObject()) {
                 continue;
             }
-            parseResource(value)
-                    .filter(resource -> !(resource instanceof OperationOutcome))
-                    .map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))
+            Optional<Resource> parsed = parseResource(value)
+                    .filter(resource -> !(resource instanceof OperationOutcome));
+            parsed.map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))
                     .ifPresent(resources -> result.put(key, resources));
+            parsed.filter(Bundle.class::isInstance).map(Bundle.class::cast)
+                    .map(bundle -> bundle.getLink(Bundle.LINK_NEXT))
+                    .filter(link -> link.hasUrl())
+                    .ifPresent(link -> next.put(key, link.getUrl()));
         }
         return result;
     }

@@ -43,6 +43,11 @@ class NaltrexoneCds {
         this.clock = clock;
     }
 
+    /** The prefetch templates every service advertises, by key. */
+    java.util.Map<String, String> prefetchTemplates() {
+        return reader.prefetchTemplates();
+    }
+
     CdsServiceResponseJson respond(CdsServiceDefinition service, CdsRequest request) {
         Instant asOf = clock.instant();
         RecordTimeline record = reader.read(request.recordRequest(), asOf);
