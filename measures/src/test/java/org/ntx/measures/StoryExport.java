@@ -1,4 +1,4 @@
-package org.ntx.analytics;
+package org.ntx.measures;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
+ * Shared by the server's and the Spark job's tests (a test source root of both builds, as survival/ is).
  * The stories of measures/stories.csv as a FHIR Bulk Data export (one ndjson file per resource type, subjects as
  * {@code Patient/<id>}), each story one patient whose day 0 lies {@code follow_up} days before the evaluation date.
  * The notation (measures/README.md):
@@ -36,13 +37,13 @@ import java.util.regex.Pattern;
  * </pre>
  * Anything else fails, so a typo in the table cannot pass silently.
  */
-final class StoryExport {
+public final class StoryExport {
 
-    static final Instant AS_OF = Instant.parse("2026-06-01T10:00:00Z");
+    public static final Instant AS_OF = Instant.parse("2026-06-01T10:00:00Z");
     static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
-    record Story(int number, String name, int followUp, String record, Map<String, String> expected) {
-        String patientId() {
+    public record Story(int number, String name, int followUp, String record, Map<String, String> expected) {
+        public String patientId() {
             return String.format("story-%02d", number);
         }
     }
@@ -65,7 +66,7 @@ final class StoryExport {
     private final Map<String, List<String>> lines = new LinkedHashMap<>();
     private int counter;
 
-    static List<Story> read(Path csv) throws IOException {
+    public static List<Story> read(Path csv) throws IOException {
         List<Story> stories = new ArrayList<>();
         List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
         for (String row : rows.subList(1, rows.size())) {
@@ -89,7 +90,7 @@ final class StoryExport {
         return stories;
     }
 
-    void add(Story story) {
+    public void add(Story story) {
         Instant day0 = AS_OF.minus(Duration.ofDays(story.followUp()));
         String patient = story.patientId();
         ObjectNode patientResource = resource("Patient", patient);
@@ -119,7 +120,7 @@ final class StoryExport {
         write("Patient", patientResource);
     }
 
-    void writeTo(Path folder) {
+    public void writeTo(Path folder) {
         try {
             Files.createDirectories(folder);
             for (Map.Entry<String, List<String>> type : lines.entrySet()) {
