@@ -102,7 +102,13 @@ public final class OutcomeJob {
                         + view.getKey() + " name no Patient/<id> subject and are left out (see run-summary.json)");
             }
         }
-        long totalRows = views.values().stream().mapToLong(FhirViews.Counts::rows).sum();
+        RecordInterpretation.Counts records = RecordInterpretation.register(spark, input, options.asOf());
+        if (records.unattributed() > 0) {
+            System.err.println("analytics: WARNING " + records.unattributed() + " of " + records.lines()
+                    + " clinical records name no Patient/<id> subject and are left out (see run-summary.json)");
+        }
+        attributable += records.lines() - records.unattributed();
+        long totalRows = views.values().stream().mapToLong(FhirViews.Counts::rows).sum() + records.lines();
         if (totalRows > 0 && attributable == 0) {
             throw new IllegalStateException("no record in " + input + " could be attributed to a patient: subjects "
                     + "must be Patient/<id> references, as a Bulk Data export writes them (urn:uuid: references of "
@@ -124,7 +130,8 @@ public final class OutcomeJob {
         writeMeasures(spark, out, options);
         List<Row> survivalCounts = spark.table("survival_counts").collectAsList();
         Map<String, LogRank.Result> tests = SurvivalAnalyses.write(survivalCounts, out, options.plots());
-        out.writeText("run-summary.json", summary(options, definitions, views, cohort, pseudonyms.salted(), spark));
+        out.writeText("run-summary.json", summary(options, definitions, views, records, cohort, pseudonyms.salted(),
+                spark));
         patients.unpersist();
         return new Summary(cohort, views, tests);
     }
@@ -209,7 +216,8 @@ public final class OutcomeJob {
     }
 
     private static String summary(JobOptions options, StudyDefinitions definitions, Map<String, FhirViews.Counts> views,
-                                  long cohort, boolean salted, SparkSession spark) {
+                                  RecordInterpretation.Counts records, long cohort, boolean salted,
+                                  SparkSession spark) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("asOf", options.asOf().toString());
@@ -226,6 +234,9 @@ public final class OutcomeJob {
             v.put("rows", c.rows());
             v.put("rowsWithoutPatient", c.unattributed());
         });
+        ObjectNode clinical = root.putObject("clinicalRecords");
+        clinical.put("rows", records.lines());
+        clinical.put("rowsWithoutPatient", records.unattributed());
         root.set("definitions", json.valueToTree(definitions));
         try {
             return json.writeValueAsString(root) + "\n";
