@@ -58,6 +58,7 @@ class MeasureStoriesServerTest {
         Map<String, List<Resource>> records = new LinkedHashMap<>();
         Map<String, Patient> patients = new HashMap<>();
         Map<String, List<Encounter>> encounters = new HashMap<>();
+        Map<String, org.hl7.fhir.r4.model.Medication> medications = new HashMap<>();
         try (Stream<Path> files = Files.list(work)) {
             for (Path file : files.toList()) {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -65,7 +66,9 @@ class MeasureStoriesServerTest {
                         continue;
                     }
                     Resource resource = (Resource) parser.parseResource(line);
-                    if (resource instanceof Patient patient) {
+                    if (resource instanceof org.hl7.fhir.r4.model.Medication medication) {
+                        medications.put("Medication/" + medication.getIdElement().getIdPart(), medication);
+                    } else if (resource instanceof Patient patient) {
                         patients.put(patient.getIdElement().getIdPart(), patient);
                     } else if (resource instanceof Encounter encounter) {
                         encounters.computeIfAbsent(id(encounter.getSubject()), k -> new ArrayList<>()).add(encounter);
@@ -89,7 +92,7 @@ class MeasureStoriesServerTest {
                             .flatMap(e -> OutcomeStudy.transferOut(e).stream()).toList(),
                     Optional.of(LocalDate.parse(patient.getBirthDateElement().getValueAsString())));
             course.outcome(mapper.timeline(patientId, resources, EnumSet.noneOf(org.ntx.timeline.DataKind.class),
-                            reference -> Optional.empty()), followUp, StoryExport.AS_OF)
+                            reference -> Optional.ofNullable(medications.get(reference))), followUp, StoryExport.AS_OF)
                     .ifPresent(outcome -> rows.put(patientId, PatientColumns.of(outcome)));
         });
     }

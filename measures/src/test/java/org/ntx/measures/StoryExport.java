@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  * hcpcs-naltrexone given@0         injection coded only with HCPCS J2315
  * opioid-screen@20=positive        opioid urine drug screen (negative; "preliminary" as a status word)
  * ALT@20=130/40   AST@15=121       liver test value U/L, optionally /upper limit of normal from the lab
+ * ndc-naltrexone dispensed@0 30d  oral naltrexone coded only by its NDC (51407-959-30)
+ * ... refills=2   ... dose=150mg    an order's refills; the dose of a dispense or order (mg)
+ * ... medref                        the drug named by a Medication resource (medicationReference), not inline
+ * AST@15=121 period                 a lab dated by effectivePeriod.start instead of effectiveDateTime
  * oud@-5   aud@-10   overdose@119  diagnoses (onset); "refuted" as a status word
  * died@40   transferred@20   age=16
  * </pre>
@@ -52,6 +56,7 @@ public final class StoryExport {
             "xr-naltrexone", new String[] {RXNORM, "637213"},
             "naltrexone", new String[] {RXNORM, "1483744"},
             "hcpcs-naltrexone", new String[] {"urn:oid:2.16.840.1.113883.6.285", "J2315"},
+            "ndc-naltrexone", new String[] {"http://hl7.org/fhir/sid/ndc", "51407-959-30"},
             "oxycodone", new String[] {RXNORM, "1049683"},
             "methadone", new String[] {RXNORM, "864706"},
             "naloxone", new String[] {RXNORM, "1191222"});
@@ -140,9 +145,18 @@ public final class StoryExport {
         String status = null;
         Integer supply = null;
         String unit = null;
+        Integer refills = null;
+        Integer dose = null;
+        boolean reference = false;
         for (String word : rest.isEmpty() ? new String[0] : rest.split("\\s+")) {
             Matcher s = SUPPLY.matcher(word);
-            if (s.matches()) {
+            if (word.matches("refills=\\d+")) {
+                refills = Integer.parseInt(word.substring("refills=".length()));
+            } else if (word.matches("dose=\\d+mg")) {
+                dose = Integer.parseInt(word.substring("dose=".length(), word.length() - 2));
+            } else if (word.equals("medref")) {
+                reference = true;
+            } else if (s.matches()) {
                 supply = Integer.parseInt(s.group(1));
                 unit = s.group(2);
             } else if (word.matches("[a-z-]+")) {
@@ -168,6 +182,9 @@ public final class StoryExport {
                 if (supply != null) {
                     quantity(r.putObject("daysSupply"), supply, unit);
                 }
+                if (dose != null) {
+                    dose(r.putArray("dosageInstruction").addObject(), dose);
+                }
             }
             case "ordered" -> {
                 r = resource("MedicationRequest", null);
@@ -177,6 +194,12 @@ public final class StoryExport {
                 if (supply != null) {
                     quantity(r.putObject("dispenseRequest").putObject("expectedSupplyDuration"), supply, unit);
                 }
+                if (refills != null) {
+                    r.with("dispenseRequest").put("numberOfRepeatsAllowed", refills);
+                }
+                if (dose != null) {
+                    dose(r.putArray("dosageInstruction").addObject(), dose);
+                }
             }
             default -> {
                 r = resource("MedicationStatement", null);
@@ -185,19 +208,42 @@ public final class StoryExport {
             }
         }
         r.putObject("subject").put("reference", "Patient/" + patient);
-        ObjectNode coding = r.putObject("medicationCodeableConcept").putArray("coding").addObject();
+        ObjectNode concept = json.createObjectNode();
+        ObjectNode coding = concept.putArray("coding").addObject();
         coding.put("system", code[0]);
         coding.put("code", code[1]);
+        if (reference) {
+            ObjectNode medication = resource("Medication", null);
+            medication.set("code", concept);
+            write("Medication", medication);
+            r.putObject("medicationReference").put("reference", "Medication/" + medication.get("id").asText());
+        } else {
+            r.set("medicationCodeableConcept", concept);
+        }
         write(r.get("resourceType").asText(), r);
+    }
+
+    private static void dose(ObjectNode dosage, int mg) {
+        ObjectNode quantity = dosage.putArray("doseAndRate").addObject().putObject("doseQuantity");
+        quantity.put("value", mg);
+        quantity.put("unit", "mg");
+        quantity.put("system", "http://unitsofmeasure.org");
+        quantity.put("code", "mg");
     }
 
     private void lab(String patient, Instant day0, String test, int day, String value, String upperLimit, String rest) {
         ObjectNode r = resource("Observation", null);
+        boolean period = rest.endsWith("period");
+        rest = period ? rest.substring(0, rest.length() - "period".length()).trim() : rest;
         r.put("status", rest.isEmpty() ? "final" : rest);
         ObjectNode coding = r.putObject("code").putArray("coding").addObject();
         coding.put("system", "http://loinc.org");
         r.putObject("subject").put("reference", "Patient/" + patient);
-        r.put("effectiveDateTime", day(day0, day).toString());
+        if (period) {
+            r.putObject("effectivePeriod").put("start", day(day0, day).toString());
+        } else {
+            r.put("effectiveDateTime", day(day0, day).toString());
+        }
         if (test.equals("opioid-screen")) {
             coding.put("code", "19295-5");
             ObjectNode result = r.putObject("valueCodeableConcept").putArray("coding").addObject();
