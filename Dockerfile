@@ -10,6 +10,8 @@ RUN mvn -B -q -DskipTests package
 
 # Runtime stage: a JRE only, running as an unprivileged user.
 FROM eclipse-temurin:17-jre
+# curl for the Compose healthcheck (readiness).
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system ntx && useradd --system --gid ntx --home-dir /app ntx
 WORKDIR /app
 COPY --from=build /src/target/naltrexone-fhir-service-*.jar /app/app.jar

@@ -16,7 +16,9 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.ntx.record.RecordPart;
+import org.ntx.server.LimitProperties;
 import org.ntx.source.AccessToken;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
@@ -37,7 +39,11 @@ class CdsRequestParser {
     /** The card log stores it in 128 characters; a UUID has 36. */
     static final int MAX_HOOK_INSTANCE_LENGTH = 128;
 
+    /** Draft orders one request may carry when no limit is configured ({@code ntx.limits.max-draft-orders}). */
+    static final int DEFAULT_MAX_DRAFT_ORDERS = 100;
+
     private final FhirContext fhirContext;
+    private final int maxDraftOrders;
     /**
      * Reads the body once; HAPI then builds resources from this tree directly (no second serialise and parse).
      * Decimals are kept exactly as sent (HAPI's own JSON reading does the same): "45.10" stays 45.10.
@@ -48,7 +54,17 @@ class CdsRequestParser {
             .build();
 
     CdsRequestParser(FhirContext fhirContext) {
+        this(fhirContext, DEFAULT_MAX_DRAFT_ORDERS);
+    }
+
+    @Autowired
+    CdsRequestParser(FhirContext fhirContext, LimitProperties limits) {
+        this(fhirContext, limits.maxDraftOrders());
+    }
+
+    private CdsRequestParser(FhirContext fhirContext, int maxDraftOrders) {
         this.fhirContext = fhirContext;
+        this.maxDraftOrders = maxDraftOrders;
     }
 
     CdsRequest parse(String body, CdsHook expectedHook) {
@@ -128,6 +144,11 @@ class CdsRequestParser {
         }
         if (!node.isObject()) {
             throw CdsRequestException.badRequest("'context.draftOrders' must be a FHIR Bundle");
+        }
+        // Counted before parsing: each draft is checked against the whole record.
+        if (node.path("entry").size() > maxDraftOrders) {
+            throw CdsRequestException.badRequest("'context.draftOrders' may hold at most " + maxDraftOrders
+                    + " orders (ntx.limits.max-draft-orders)");
         }
         return parseResource(node)
                 .map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))

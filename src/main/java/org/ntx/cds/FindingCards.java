@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Dosage;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.ntx.cardpages.CardLinks;
 import org.ntx.profiles.Canonicals;
 import org.ntx.rules.Finding;
 import org.ntx.rules.FindingText;
@@ -23,6 +24,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,16 +37,17 @@ class FindingCards {
 
     static final String SOURCE_LABEL = "Naltrexone FHIR Service";
 
-    private final CdsProperties properties;
+    private final Function<Topic, String> sourceUrls;
     private final Supplier<UUID> uuids;
 
     @Autowired
-    FindingCards(CdsProperties properties) {
-        this(properties, UUID::randomUUID);
+    FindingCards(CardLinks cardLinks) {
+        this(cardLinks::forTopic, UUID::randomUUID);
     }
 
-    FindingCards(CdsProperties properties, Supplier<UUID> uuids) {
-        this.properties = properties;
+    /** @param sourceUrls the page a card of a topic links to ({@link CardLinks}: {@code /cards/{topic}}) */
+    FindingCards(Function<Topic, String> sourceUrls, Supplier<UUID> uuids) {
+        this.sourceUrls = sourceUrls;
         this.uuids = uuids;
     }
 
@@ -56,7 +59,7 @@ class FindingCards {
                 .setDetail(FindingText.markdown(finding))
                 .setSource(new CdsServiceResponseCardSourceJson()
                         .setLabel(SOURCE_LABEL)
-                        .setUrl(properties.cardSourceUrl())
+                        .setUrl(sourceUrls.apply(finding.topic()))
                         .setTopic(new CdsServiceResponseCodingJson()
                                 .setSystem(Canonicals.CODE_SYSTEM)
                                 .setCode(finding.topic().code())

@@ -9,6 +9,7 @@ import org.ntx.rules.Finding;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.RuleInput;
 import org.ntx.rules.Trigger;
+import org.ntx.rules.UnreadableRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -45,8 +46,9 @@ class NaltrexoneCds {
     CdsServiceResponseJson respond(CdsServiceDefinition service, CdsRequest request) {
         Instant asOf = clock.instant();
         RecordTimeline record = reader.read(request.recordRequest(), asOf);
-        List<Finding> findings = rules.evaluate(
-                new RuleInput(record.timeline(), record.drafts(), asOf, trigger(service.hook())));
+        List<Finding> findings = UnreadableRecords.named(rules.evaluate(
+                new RuleInput(record.timeline(), record.drafts(), asOf, trigger(service.hook()))),
+                record.unreadableByKind());
 
         CdsServiceResponseJson response = new CdsServiceResponseJson();
         List<CardLog.ShownCard> shown = new ArrayList<>();

@@ -117,6 +117,7 @@ public final class TreatmentCourse {
                 : Optional.empty();
 
         Instant treatmentEnd = coverageEnd.isAfter(asOf) ? asOf : coverageEnd;
+        long followedDays = Math.max(0, Duration.between(start, asOf).toDays());
         PatientOutcome.Indication indication = indication(timeline);
         return Optional.of(new PatientOutcome(timeline.patientId(), start, formulation, indication,
                 coverageEnd, retained, onTime, late, intervalDays, pdc,
@@ -124,6 +125,7 @@ public final class TreatmentCourse {
                 flaggedOpioidOrders(timeline, start, asOf),
                 firstLiverElevation(timeline, start, treatmentEnd),
                 firstOverdose(timeline, start, min(asOf, coverageEnd.plus(definitions.overdoseFollowUp()))),
+                followedDays, Math.min(followedDays, Math.max(0, Duration.between(start, coverageEnd).toDays())),
                 times(timeline, naltrexone, followUp, asOf, start, coverageEnd, indication)));
     }
 

@@ -46,6 +46,23 @@ final class InductionWindowRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of(
+                Citation.OPIOID_FREE_INTERVAL,
+                Citation.ORAL_CONTRAINDICATIONS,
+                Citation.LYBALVI_OPIOID_FREE_INTERVAL,
+                Citation.INDUCTION_SEVERITY,
+                Citation.ORDER_ON_FILE,
+                Citation.PRODUCT_EXPOSURE,
+                Citation.TEXT_ONLY);
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of("shortActingOpioidFreeWindow", "longActingOpioidFreeWindow", "samidorphanLongActingOpioidFreeWindow", "positiveScreenWindow", "inductionCriticalRecency", "orderOnFileAfter");
+    }
+
+    @Override
     public String checks() {
         return "opioid-free window before naltrexone";
     }

@@ -54,6 +54,16 @@ final class LiverFunctionRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of(Citation.HEPATOTOXICITY, Citation.TRIAL_LIVER_EXCLUSION, Citation.LIVER_CRITICAL_MULTIPLE, Citation.LIVER_MONITORING);
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of("liverWarningMultiple", "liverCriticalMultiple", "defaultAltUpperLimit", "defaultAstUpperLimit", "hepaticConditionSeverity", "liverTestLookback");
+    }
+
+    @Override
     public String checks() {
         return "liver function before naltrexone";
     }

@@ -52,6 +52,24 @@ final class OpioidBlockadeConflictRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of(
+                Citation.VIVITROL_BLOCKADE,
+                Citation.ORAL_BLOCKADE,
+                Citation.COMBINATION_BLOCKADE,
+                Citation.WANING_BAND,
+                Citation.PAIN_MANAGEMENT,
+                Citation.ORDER_ON_FILE,
+                Citation.TEXT_ONLY,
+                Citation.CONCURRENT_ORDERS);
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of("extendedReleaseBlockade", "extendedReleaseWaningEnd", "oralTail50Mg", "oralTail100Mg", "oralTail150Mg", "combinationTail", "orderOnFileAfter", "shortActingOpioidFreeWindow");
+    }
+
+    @Override
     public String checks() {
         return "opioid blockade conflict";
     }

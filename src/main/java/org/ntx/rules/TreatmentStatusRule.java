@@ -27,6 +27,21 @@ final class TreatmentStatusRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of(
+                Citation.VIVITROL_BLOCKADE,
+                Citation.ORAL_BLOCKADE,
+                Citation.COMBINATION_BLOCKADE,
+                Citation.VIVITROL_DOSING,
+                Citation.ORDER_ON_FILE);
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of("extendedReleaseBlockade", "extendedReleaseWaningEnd", "injectionInterval", "orderOnFileAfter");
+    }
+
+    @Override
     public String checks() {
         return "naltrexone treatment status";
     }

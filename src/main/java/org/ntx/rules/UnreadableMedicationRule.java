@@ -29,6 +29,16 @@ final class UnreadableMedicationRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of();
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of();
+    }
+
+    @Override
     public String checks() {
         return "classification of each medication";
     }

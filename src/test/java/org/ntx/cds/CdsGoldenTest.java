@@ -15,6 +15,7 @@ import org.ntx.record.TimelineMapper;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.Thresholds;
 import org.ntx.security.AuditTrail;
+import org.ntx.security.CdsFhirServers;
 import org.ntx.security.PatientDataAccess;
 import org.ntx.source.FhirDataSource;
 import org.ntx.terminology.Terminology;
@@ -72,7 +73,6 @@ class CdsGoldenTest {
 
     /** The real pipeline without Spring: prefetch only, a fixed clock, and a throwaway in-memory card log. */
     private CdsHooksController controller() {
-        CdsProperties properties = new CdsProperties("https://ntx.example.org/fhir");
         FhirDataSource noStore = new FhirDataSource() {
             @Override
             public java.util.List<org.hl7.fhir.r4.model.Resource> search(String relativeUrl) {
@@ -92,10 +92,12 @@ class CdsGoldenTest {
                 terminology.conditions());
         RecordReader reader = new RecordReader(fhirContext, noStore, new RecordProperties(20, true), mapper);
         NaltrexoneCds cds = new NaltrexoneCds(reader, new NaltrexoneRules(Thresholds.defaults()),
-                new FindingCards(properties), cardLog, Clock.fixed(AS_OF, ZoneOffset.UTC));
+                new FindingCards(topic -> "http://127.0.0.1:8080/cards/" + topic.code(), UUID::randomUUID), cardLog,
+                Clock.fixed(AS_OF, ZoneOffset.UTC));
         return new CdsHooksController(new CdsRequestParser(fhirContext), cds, new CdsFeedback(cardLog,
                 Clock.fixed(AS_OF, ZoneOffset.UTC)), new CdsJson(fhirContext), AuditTrail.inactive(),
-                new PatientDataAccess(false, AuditTrail.inactive(), Clock.fixed(AS_OF, ZoneOffset.UTC)));
+                new PatientDataAccess(false, AuditTrail.inactive(), Clock.fixed(AS_OF, ZoneOffset.UTC)),
+                CdsFhirServers.unrestricted());
     }
 
     private static JsonNode withoutUuids(JsonNode node) {
