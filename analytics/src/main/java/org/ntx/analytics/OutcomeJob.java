@@ -188,10 +188,16 @@ public final class OutcomeJob {
         for (Row row : spark.table("injection_interval_histogram").collectAsList()) {
             histogram.put(row.getString(0), row.getLong(1));
         }
+        Map<String, List<long[]>> curve = new LinkedHashMap<>();
+        for (Row row : spark.sql("SELECT formulation, day, at_risk, retained FROM retention_curve "
+                + "ORDER BY formulation, day").collectAsList()) {
+            curve.computeIfAbsent(row.getString(0), k -> new java.util.ArrayList<>())
+                    .add(new long[] {row.getLong(1), row.getLong(2), row.getLong(3)});
+        }
         String report = MeasureReportJson.write(options.asOf(), options.periodStart(), options.periodEnd(),
                 (measure, stratifier, stratum) -> byKey.get(measure + "|" + stratifier + "|" + stratum),
                 extras.isNullAt(0) ? 0 : extras.getLong(0), extras.getLong(1),
-                extras.isNullAt(2) ? null : extras.getDouble(2), histogram);
+                extras.isNullAt(2) ? null : extras.getDouble(2), histogram, curve);
         out.writeText("measure-report.json", report);
     }
 
