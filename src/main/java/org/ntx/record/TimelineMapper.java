@@ -31,7 +31,6 @@ import org.ntx.timeline.PatientTimeline;
 import org.ntx.timeline.RecognisedFrom;
 import org.ntx.timeline.Shortfall;
 import org.ntx.timeline.SourceRef;
-import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -55,7 +54,6 @@ import java.util.Set;
  * from the source). Everything the record says about the medication is handed to the terminology layer together:
  * every coding, the texts and displays, the Medication's dose form and strength, the route and the dose.
  */
-@Component
 public class TimelineMapper {
 
     /** Digits a quantity may have before and after the decimal point to be read; see {@link #plausible}. */

@@ -954,7 +954,7 @@ public final class Benchmark {
     }
 
     /** The packaged server in its own JVM on a free loopback port. */
-    private static final class Server implements AutoCloseable {
+    static final class Server implements AutoCloseable {
         private final Process process;
         private final int port;
         private final double startupSeconds;
