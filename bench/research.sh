@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args="${*:---job 10000 --job 100000 --server 10000}"
-mvn -B -q -o -DskipTests -Dntx.analytics.skip=true package
-analytics/build -o -q -DskipTests package
-mvn -B -q -o -DskipTests -Dntx.analytics.skip=true test-compile exec:java -Dexec.classpathScope=test \
+if [[ -z "${RESEARCH_SKIP_BUILD:-}" ]]; then   # set it to reuse the jars of a previous run
+  ./mvnw -B -q -o -DskipTests -Dntx.analytics.skip=true package
+  analytics/build -o -q -DskipTests package
+fi
+./mvnw -B -q -o -DskipTests -Dntx.analytics.skip=true test-compile exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=org.ntx.bench.ResearchAtScale -Dexec.args="$args"
