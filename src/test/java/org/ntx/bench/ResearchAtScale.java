@@ -325,7 +325,18 @@ public final class ResearchAtScale {
                 + Math.round(totalMemoryGiB()) + " GiB");
         row.put("java", System.getProperty("java.version") + " (server); job on analytics/bin/find-jdk");
         row.put("date", LocalDate.now().toString());
+        row.put("loadAverage", loadAverage());
         pretty.writeValue(results.toFile(), all);
+    }
+
+    /** The 1, 5 and 15 minute load averages when the figure was recorded (the machine is shared). */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static double totalMemoryGiB() {
