@@ -3,6 +3,7 @@
 # the whole path through a fresh server (load through the FHIR API, $export, the job, $naltrexone-outcomes and
 # $naltrexone-survival) at 10,000. Appends to bench/research-at-scale.json; see README "Research at scale".
 # Usage: bench/research.sh [--job N | --server N]...   (default: --job 10000 --job 100000 --server 10000)
+# Environment: RESEARCH_JOB_HEAP (the job's heap, default -Xmx3g), RESEARCH_SKIP_BUILD=1 (reuse the built jars).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args="${*:---job 10000 --job 100000 --server 10000}"

@@ -61,7 +61,8 @@ public final class ResearchAtScale {
     static final String END = "2025-05-31";
     static final List<String> TYPES = List.of("Patient", "Encounter", "MedicationRequest", "MedicationDispense",
             "MedicationAdministration", "MedicationStatement", "Observation", "Condition");
-    static final String JOB_HEAP = "-Xmx3g";
+    /** The job's heap (local mode: driver and executor are one JVM); RESEARCH_JOB_HEAP=-Xmx2g to try another. */
+    static final String JOB_HEAP = System.getenv().getOrDefault("RESEARCH_JOB_HEAP", "-Xmx3g");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
