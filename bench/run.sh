@@ -6,10 +6,10 @@
 # the README's benchmark table from that file (bench/readme-table.py), so the two never disagree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -DskipTests package
+./mvnw -B -q -o -DskipTests package
 # The start-up comparison runs both servers from the exploded classpath (the plain HAPI one is not packaged).
-mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-mvn -B -q -DskipTests test-compile exec:java -Dexec.classpathScope=test \
+./mvnw -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+./mvnw -B -q -o -DskipTests test-compile exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=org.ntx.bench.Benchmark -Dexec.args="${*:-}"
 if [[ " ${*:-} " != *" --quick "* && " ${*:-} " != *" --profile "* && " ${*:-} " != *" --footprint "* ]]; then
   python3 bench/readme-table.py bench/results.json README.md
