@@ -65,6 +65,8 @@ public final class Benchmark {
     private final List<Map<String, Object>> figures = new ArrayList<>();
     private final String machine;
     private final String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    /** The machine's load when the run began: this host is shared, and its load moves every figure. */
+    private final String loadAtStart = loadAverage();
 
     private Benchmark(boolean quick, Path jar) {
         this.quick = quick;
@@ -90,6 +92,7 @@ public final class Benchmark {
         entry.put("machine", machine);
         entry.put("java", System.getProperty("java.version"));
         entry.put("date", started);
+        entry.put("loadAverage", loadAtStart);
         entry.put("quick", quick);
         figures.add(entry);
     }
@@ -113,6 +116,10 @@ public final class Benchmark {
             new Benchmark(quick, jar).footprint(at >= 0 && at + 1 < args.length ? args[at + 1] : "after");
         } else if (profile) {
             new Benchmark(true, jar).profile();
+        } else if (List.of(args).contains("--remote")) {
+            List<String> serverArguments = List.of(args).stream().filter(a -> a.startsWith("--server-arg="))
+                    .map(a -> a.substring("--server-arg=".length())).toList();
+            new Benchmark(true, jar).remoteOnly(serverArguments);
         } else {
             new Benchmark(quick, jar).run();
         }
@@ -144,6 +151,24 @@ public final class Benchmark {
             }
         }
         System.out.println("Recording: " + recording);
+    }
+
+    /**
+     * {@code --remote [--server-arg=--some.setting=value]...}: the remote scenarios only (quick timings), on one
+     * server on PostgreSQL with 50 patients, printed and not written: for working on the remote read without a
+     * full run. The server arguments are passed on, so a setting can be tried without a rebuild.
+     */
+    private void remoteOnly(List<String> serverArguments) throws Exception {
+        header();
+        try (TestPostgres postgres = TestPostgres.start();
+             Server server = Server.start(jar, List.of(), with(postgresArguments(postgres),
+                     serverArguments.toArray(String[]::new)))) {
+            List<String> ids = seedCdsPatients(server, 50);
+            createBenchPractitioner(server);
+            remote(server, ids, new LoadGenerator(4, Duration.ofSeconds(2), Duration.ofSeconds(5)));
+        }
+        System.out.println(String.join("\n", report));
+        System.out.println("Server arguments: " + serverArguments + "; load average at the end: " + loadAverage());
     }
 
     private static List<String> with(List<String> arguments, String... more) {
@@ -938,7 +963,22 @@ public final class Benchmark {
         }
     }
 
+    /** The 1, 5 and 15 minute load averages (Linux), e.g. {@code "1.05 2.00 3.39"}; empty where unknown. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.join(" ", fields[0], fields[1], fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     private void write() throws IOException {
+        String loadAtEnd = loadAverage();
+        figures.forEach(entry -> entry.put("loadAverage", "start " + loadAtStart + ", end " + loadAtEnd));
+        report.add(3, "");
+        report.add(4, String.format(Locale.ROOT, "Load average (1, 5, 15 min) on this shared %d-core host: %s at the"
+                + " start, %s at the end.", Runtime.getRuntime().availableProcessors(), loadAtStart, loadAtEnd));
         // The profiling findings and each fix's before/after, kept by hand, travel with every results file.
         Path profiling = Path.of("bench", "profiling.md");
         if (Files.exists(profiling)) {
