@@ -262,6 +262,7 @@ public final class Benchmark {
             // runs HAPI's FhirInstanceValidator, a new HL7 validator per resource, on every resource (the "before" of
             // our validator). Warmed up the same way.
             String fullReadName = "CDS order-sign, no prefetch (own store, full read every call)";
+            String secondReadName = "GET Patient/{id} (second node; the full read's baseline)";
             String hapiValidatorName = "Ingest: profiled transaction, validation on, HAPI's validator per resource "
                     + "(second node; before)";
             try (Server second = Server.start(jar, List.of(), with(postgresArguments(postgres),
@@ -272,6 +273,9 @@ public final class Benchmark {
                         i -> post(second, "/cds-services/naltrexone-order-sign", orderSign(ids.get(i % ids.size()))));
                 secondNode.put(hapiValidatorName, i -> post(second, "/fhir", ingestBundle(sequence.incrementAndGet(),
                         true), "application/fhir+json"));
+                // The full read's own baseline: the plain read on the same JVM. A second JVM is not as warm as the
+                // first however long it is warmed up (see bench/profiling.md), so a ratio across JVMs is not fair.
+                secondNode.put(secondReadName, i -> get(second, "/fhir/Patient/" + ids.get(i % ids.size())));
                 for (IntFunction<HttpRequest> calls : secondNode.values()) {
                     warmUpPass.run("warm-up", calls);
                 }
@@ -291,9 +295,11 @@ public final class Benchmark {
                         .stream().map(r -> String.format(Locale.ROOT, "%.1f", r.throughput())).toList()));
             }
             // Table order: the full read next to the reused record, HAPI's validator after ours.
+            LoadResult secondRead = results.remove(results.size() - 1);
             LoadResult hapiValidator = results.remove(results.size() - 1);
             results.add(3, results.remove(results.size() - 1));
             results.add(8, hapiValidator);
+            results.add(secondRead);
             LoadResult reference = results.get(0);
             table(results, reference, rounds);
             ratios(results, reference);
@@ -781,7 +787,9 @@ public final class Benchmark {
     private void ratios(List<LoadResult> results, LoadResult baseline) {
         double prefetch = results.get(1).throughput() / baseline.throughput();
         double ownStore = results.get(2).throughput() / baseline.throughput();
-        double ownStoreFullRead = results.get(3).throughput() / baseline.throughput();
+        // On the node that has not seen the patients (second node), against the plain read on that node.
+        double ownStoreFullRead = results.get(3).throughput() / results.get(10).throughput();
+        double ownStoreFullReadAcross = results.get(3).throughput() / baseline.throughput();
         double unvalidated = results.get(9).throughput();
         double ingest = results.get(6).throughput() / unvalidated;
         double ingestNewShapes = results.get(7).throughput() / unvalidated;
@@ -793,7 +801,9 @@ public final class Benchmark {
         result("CDS order-sign, own store, record reused", results.get(2), ownStore, read, ">= 0.5x",
                 ownStore >= 0.5);
         result("CDS order-sign, own store, full read every call (second node)", results.get(3), ownStoreFullRead,
-                read, ">= 0.5x", ownStoreFullRead >= 0.5);
+                "GET Patient/{id} throughput on the second node", ">= 0.5x", ownStoreFullRead >= 0.5);
+        result("GET Patient/{id} (second node; the full read's baseline)", results.get(10),
+                results.get(10).throughput() / baseline.throughput(), read, null, null);
         result("CDS patient-view, own store", results.get(4), results.get(4).throughput() / baseline.throughput(),
                 read, null, null);
         result("$naltrexone-status", results.get(5), results.get(5).throughput() / baseline.throughput(), read,
@@ -814,8 +824,9 @@ public final class Benchmark {
                 + " (target >= 0.5x) %s",
                 ownStore, ownStore >= 0.5 ? "met" : "NOT met"));
         report.add(String.format(Locale.ROOT, "  - the same with a full read of the store on every call (first call, or"
-                + " after a write to the patient): %.2fx %s", ownStoreFullRead,
-                ownStoreFullRead >= 0.5 ? "met" : "NOT met"));
+                + " after a write to the patient), on a second node that has not seen the patients, against the plain"
+                + " read on that node: %.2fx (target >= 0.5x) %s (against the first node's plain read: %.2fx)",
+                ownStoreFullRead, ownStoreFullRead >= 0.5 ? "met" : "NOT met", ownStoreFullReadAcross));
         report.add(String.format(Locale.ROOT, "- validated ingest vs unvalidated, shapes seen before: %.2fx"
                 + " (target >= 0.8x) %s", ingest, ingest >= 0.8 ? "met" : "NOT met"));
         report.add(String.format(Locale.ROOT, "  - every resource a new shape, so each goes through the HL7 validator:"
