@@ -123,6 +123,13 @@ def main():
     uds += by_role(codes, lambda role: role.startswith("uds-"))
 
     liver_tests = by_role(codes, lambda role: role.startswith("lft-"))
+    # Further ALT/AST codes labs use (P-5'-P methods, blood): ALT from the dQM CMS content IG value set "ALT lab tests"
+    # and the Lithuanian laboratory IG "ALT method" (tx.fhir.org expansions, LOINC 2.82); AST from VSAC "Aspartate
+    # transaminase lab test" (2.16.840.1.113762.1.4.1248.224).
+    liver_tests += [(LOINC, "1743-4", "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma by With P-5'-P"),
+                    (LOINC, "1744-2", "Alanine aminotransferase [Enzymatic activity/volume] in Serum or Plasma by No addition of P-5'-P"),
+                    (LOINC, "76625-3", "Alanine aminotransferase [Enzymatic activity/volume] in Blood")]
+    liver_tests += [c for c in expansion(shared, "vsac-aspartate-transaminase-lab-test")]
     liver_conditions = by_role(codes, lambda role: role.startswith("condition-liver-"))
     oud = by_role(codes, lambda role: role.startswith("condition-oud"))
     oud += [c for c in expansion(shared, "opioid-misuse-disorders") if "withdrawal" not in c[2].lower()]
@@ -157,7 +164,10 @@ def main():
                   "and buprenorphine ingredient codes.",
                   long_acting),
         value_set("liver-tests", "Liver function tests",
-                  f"ALT, AST, alkaline phosphatase, GGT, total bilirubin and the hepatic function panel (LOINC). Source: {CODES}.",
+                  "ALT, AST (every LOINC code for them in serum, plasma or blood the sources list), alkaline"
+                  " phosphatase, GGT, total bilirubin and the hepatic function panel (LOINC). Sources: "
+                  f"{CODES}; dQM CMS content IG and Lithuanian laboratory IG ALT value sets; VSAC Aspartate"
+                  " transaminase lab test (2.16.840.1.113762.1.4.1248.224).",
                   liver_tests),
         value_set("opioid-urine-drug-screens", "Opioid urine drug screens",
                   f"Urine drug screens for opioids: " + ", ".join(uds_sources) + f" ({CDC}) and the screening codes of {CODES}.",

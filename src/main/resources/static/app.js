@@ -102,8 +102,9 @@ async function loadPatient(patient) {
   try {
     const timeline = await getJson(`/api/patients/${patient.id}/timeline`);
     ntx.timeline = timeline;
+    ntx.timelineView = wholeHistory(timeline);
     summary.textContent = describe(timeline);
-    drawTimeline(timeline);
+    drawTimeline(timeline, ntx.timelineView);
   } catch (error) {
     summary.textContent = `Could not load the timeline: ${error.message}`;
   }
@@ -145,17 +146,81 @@ function svg(tag, attributes, title) {
   return element;
 }
 
-function drawTimeline(t) {
+// The range shown: by default the whole naltrexone history (from two weeks before the first naltrexone record, at
+// least the last six months) to 45 days ahead; the buttons, the mouse wheel and dragging zoom and pan it.
+function wholeHistory(t) {
   const asOf = new Date(t.asOf).getTime();
-  const from = asOf - 180 * DAY;
-  const to = asOf + 45 * DAY;
+  const starts = t.medications.filter(m => m.counts && (m.drugClass || '').startsWith('naltrexone'))
+    .map(m => new Date(m.start).getTime());
+  const first = starts.length ? Math.min(...starts) - 14 * DAY : asOf - 180 * DAY;
+  return { from: Math.min(first, asOf - 180 * DAY), to: asOf + 45 * DAY };
+}
+
+function lastSixMonths(t) {
+  const asOf = new Date(t.asOf).getTime();
+  return { from: asOf - 182 * DAY, to: asOf + 45 * DAY };
+}
+
+function zoomed(view, factor, centre) {
+  const middle = centre ?? (view.from + view.to) / 2;
+  const span = Math.max(14 * DAY, (view.to - view.from) * factor);
+  const share = (middle - view.from) / (view.to - view.from);
+  return { from: middle - span * share, to: middle + span * (1 - share) };
+}
+
+function panned(view, fraction) {
+  const shift = (view.to - view.from) * fraction;
+  return { from: view.from + shift, to: view.to + shift };
+}
+
+function showTimeline(view) {
+  if (!ntx.timeline) return;
+  ntx.timelineView = view;
+  drawTimeline(ntx.timeline, view);
+}
+
+document.getElementById('timeline-all').addEventListener('click', () => showTimeline(wholeHistory(ntx.timeline)));
+document.getElementById('timeline-6m').addEventListener('click', () => showTimeline(lastSixMonths(ntx.timeline)));
+document.getElementById('timeline-zoom-in').addEventListener('click', () => showTimeline(zoomed(ntx.timelineView, 0.5)));
+document.getElementById('timeline-zoom-out').addEventListener('click', () => showTimeline(zoomed(ntx.timelineView, 2)));
+document.getElementById('timeline-earlier').addEventListener('click', () => showTimeline(panned(ntx.timelineView, -0.25)));
+document.getElementById('timeline-later').addEventListener('click', () => showTimeline(panned(ntx.timelineView, 0.25)));
+(() => {
+  const box = document.getElementById('timeline');
+  let dragStart = null;
+  const timeAt = clientX => {
+    const rect = box.getBoundingClientRect();
+    const share = Math.min(Math.max((clientX - rect.left) / rect.width * 1100 - 150, 0) / (1100 - 170), 1);
+    return ntx.timelineView.from + share * (ntx.timelineView.to - ntx.timelineView.from);
+  };
+  box.addEventListener('wheel', event => {
+    if (!ntx.timelineView) return;
+    event.preventDefault();
+    showTimeline(zoomed(ntx.timelineView, event.deltaY < 0 ? 0.8 : 1.25, timeAt(event.clientX)));
+  }, { passive: false });
+  box.addEventListener('pointerdown', event => { dragStart = { x: event.clientX, view: ntx.timelineView }; });
+  window.addEventListener('pointerup', () => { dragStart = null; });
+  box.addEventListener('pointermove', event => {
+    if (!dragStart || !dragStart.view) return;
+    const width = box.getBoundingClientRect().width || 1;
+    showTimeline(panned(dragStart.view, -(event.clientX - dragStart.x) / width));
+  });
+})();
+
+function drawTimeline(t, view) {
+  const asOf = new Date(t.asOf).getTime();
+  const { from, to } = view || wholeHistory(t);
+  document.getElementById('timeline-range').textContent = `Showing ${date(from)} to ${date(to)}`;
   const width = 1100, left = 150, right = 20;
   const rows = ['Naltrexone', 'Opioids', 'Urine screens', 'Liver (x ULN)', 'Induction window'];
   const rowHeight = 46, top = 30, height = top + rows.length * rowHeight + 30;
   const x = time => left + (Math.min(Math.max(time, from), to) - from) / (to - from) * (width - left - right);
+  // Marks wholly outside the range are not drawn (they would pile up at its edges).
+  const inView = (start, end) => end >= from && start <= to;
   const y = row => top + row * rowHeight;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img',
-    'aria-label': 'Treatment timeline for the last six months' });
+    'aria-label': `Treatment timeline from ${date(from)} to ${date(to)}`, 'data-from': new Date(from).toISOString(),
+    'data-to': new Date(to).toISOString() });
 
   rows.forEach((label, i) => {
     chart.append(svg('text', { x: 8, y: y(i) + rowHeight / 2 + 5, 'font-size': 14 }));
@@ -163,7 +228,8 @@ function drawTimeline(t) {
     chart.append(svg('line', { x1: left, x2: width - right, y1: y(i) + rowHeight, y2: y(i) + rowHeight,
       stroke: '#e2e2e2' }));
   });
-  for (let month = new Date(from); month.getTime() < to; month.setUTCMonth(month.getUTCMonth() + 1, 1)) {
+  const monthStep = Math.max(1, Math.ceil((to - from) / (30 * DAY) / 12));
+  for (let month = new Date(from); month.getTime() < to; month.setUTCMonth(month.getUTCMonth() + monthStep, 1)) {
     const tick = Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1);
     if (tick < from) continue;
     chart.append(svg('line', { x1: x(tick), x2: x(tick), y1: top - 5, y2: height - 25, stroke: '#eeeeee' }));
@@ -175,6 +241,7 @@ function drawTimeline(t) {
   const counting = t.medications.filter(m => m.counts);
   counting.filter(m => m.drugClass === 'naltrexone-extended-release' && m.kind !== 'order').forEach(m => {
     const start = new Date(m.start).getTime();
+    if (!inView(start, start + 35 * DAY)) return;
     chart.append(svg('rect', { x: x(start), y: y(0) + 8, width: Math.max(2, x(start + 28 * DAY) - x(start)), height: 14,
       fill: '#0072B2', 'data-kind': 'injection-band' },
       `Injection ${date(m.start)} (${m.reference}): blockade to ${date(new Date(start + 28 * DAY))}`));
@@ -185,17 +252,20 @@ function drawTimeline(t) {
   counting.filter(m => m.drugClass === 'naltrexone-oral' && m.kind === 'dispense').forEach(m => {
     const start = new Date(m.start).getTime();
     const end = m.end ? new Date(m.end).getTime() : start + DAY;
+    if (!inView(start, end)) return;
     chart.append(svg('rect', { x: x(start), y: y(0) + 26, width: Math.max(2, x(end) - x(start)), height: 10,
       fill: '#009E73', 'data-kind': 'oral-supply' }, `Oral naltrexone dispensed ${date(m.start)} (${m.reference})`));
   });
   counting.filter(m => m.drugClass === 'opioid-short-acting' || m.drugClass === 'opioid-long-acting').forEach(m => {
     const start = new Date(m.start).getTime();
     const end = m.end ? new Date(m.end).getTime() : start + DAY;
+    if (!inView(start, end)) return;
     chart.append(svg('rect', { x: x(start), y: y(1) + 14, width: Math.max(4, x(end) - x(start)), height: 18,
       fill: '#D55E00', 'data-kind': 'opioid' },
       `${m.display} (${m.kind}, ${m.reference}) ${date(m.start)}${m.end ? ' to ' + date(m.end) : ''}`));
   });
-  t.labs.filter(l => l.counts && l.test === 'opioid-urine-screen').forEach(l => {
+  t.labs.filter(l => l.counts && l.test === 'opioid-urine-screen'
+      && inView(new Date(l.effective).getTime(), new Date(l.effective).getTime())).forEach(l => {
     const positive = l.screen === 'positive';
     chart.append(svg('circle', { cx: x(new Date(l.effective).getTime()), cy: y(2) + 23, r: 7,
       fill: positive ? '#CC79A7' : '#ffffff', stroke: '#CC79A7', 'stroke-width': 2,
@@ -205,7 +275,8 @@ function drawTimeline(t) {
   const liverY = multiple => y(3) + rowHeight - 6 - Math.min(multiple, 8) / 8 * (rowHeight - 12);
   [3, 5].forEach(limit => chart.append(svg('line', { x1: left, x2: width - right, y1: liverY(limit), y2: liverY(limit),
     stroke: limit === 5 ? '#D55E00' : '#E69F00', 'stroke-dasharray': '4 3' }, `${limit}x ULN`)));
-  t.labs.filter(l => l.counts && (l.test === 'alt' || l.test === 'ast') && l.value != null).forEach(l => {
+  t.labs.filter(l => l.counts && (l.test === 'alt' || l.test === 'ast') && l.value != null
+      && inView(new Date(l.effective).getTime(), new Date(l.effective).getTime())).forEach(l => {
     const uln = l.upperLimit || 40;
     const multiple = l.value / uln;
     chart.append(svg(l.test === 'alt' ? 'circle' : 'rect', l.test === 'alt'
@@ -214,7 +285,8 @@ function drawTimeline(t) {
         'data-kind': 'liver' },
       `${l.test.toUpperCase()} ${l.value} ${l.unit || ''} on ${date(l.effective)}: ${multiple.toFixed(1)}x ULN`));
   });
-  if (t.inductionWindow) {
+  if (t.inductionWindow && inView(new Date(t.inductionWindow.lastOpioidExposure).getTime(),
+      new Date(t.inductionWindow.closesAt).getTime())) {
     const start = new Date(t.inductionWindow.lastOpioidExposure).getTime();
     const end = new Date(t.inductionWindow.closesAt).getTime();
     chart.append(svg('rect', { x: x(start), y: y(4) + 12, width: Math.max(2, x(end) - x(start)), height: 20,
@@ -369,6 +441,9 @@ document.getElementById('research-form').addEventListener('submit', async e => {
 
 const group = (report, code) => report.group.find(g => g.code.coding[0].code === code);
 const population = (g, code) => ((g && g.population) || []).find(p => p.code.coding[0].code === code)?.count ?? 0;
+// A mean (oral PDC) has a denominator and a score but no numerator: show a dash, not a made-up 0.
+const populationText = (g, code) => ((g && g.population) || []).some(p => p.code.coding[0].code === code)
+  ? String(population(g, code)) : '–';
 function stratum(g, dimension, value) {
   const stratifier = (g.stratifier || []).find(s => s.code[0].text === dimension);
   return stratifier && stratifier.stratum.find(s => s.value.text === value);
@@ -385,17 +460,24 @@ function replaceChart(id, config) {
 }
 
 function drawResearch(report) {
-  const days = [30, 90, 180];
-  const curve = formulation => [100, ...days.map(d => share(stratum(group(report, `retention-${d}`), 'formulation',
-    formulation)))];
+  // Retention on every day of follow-up, as the server computes it (group retention-curve: one stratifier per
+  // formulation, one stratum per day), drawn as a step curve.
+  const curveGroup = group(report, 'retention-curve');
+  const curve = formulation => {
+    const stratifier = ((curveGroup && curveGroup.stratifier) || []).find(s => s.code[0].text === formulation);
+    return ((stratifier && stratifier.stratum) || []).filter(s => population(s, 'denominator') > 0)
+      .map(s => ({ x: Number(s.value.text), y: 100 * population(s, 'numerator') / population(s, 'denominator') }));
+  };
+  ntx.retention = { injection: curve('injection'), oral: curve('oral') };
   replaceChart('chart-retention', {
     type: 'line',
-    data: { labels: ['0', '30', '90', '180'], datasets: [
-      { label: 'Injection', data: curve('injection'), borderColor: '#0072B2', backgroundColor: '#0072B2', pointStyle: 'rect' },
-      { label: 'Oral', data: curve('oral'), borderColor: '#E69F00', backgroundColor: '#E69F00', pointStyle: 'triangle',
-        borderDash: [6, 4] }] },
-    options: { scales: { y: { min: 0, max: 100, title: { display: true, text: '% retained' } },
-      x: { title: { display: true, text: 'days since start' } } } }
+    data: { datasets: [
+      { label: 'Injection', data: ntx.retention.injection, borderColor: '#0072B2', backgroundColor: '#0072B2',
+        stepped: true, pointRadius: 0 },
+      { label: 'Oral', data: ntx.retention.oral, borderColor: '#E69F00', backgroundColor: '#E69F00', stepped: true,
+        pointRadius: 0, borderDash: [6, 4] }] },
+    options: { parsing: false, scales: { y: { min: 0, max: 100, title: { display: true, text: '% retained' } },
+      x: { type: 'linear', min: 0, title: { display: true, text: 'days since start' } } } }
   });
   const histogram = (group(report, 'injection-interval-days').stratifier[0].stratum) || [];
   replaceChart('chart-intervals', {
@@ -432,8 +514,8 @@ function drawResearch(report) {
   report.group.filter(g => g.population && g.population.some(p => p.code.coding[0].code === 'denominator'))
     .forEach(g => {
       const row = document.createElement('tr');
-      row.append(text('td', g.code.text || g.code.coding[0].code), text('td', population(g, 'numerator')),
-        text('td', population(g, 'denominator')),
+      row.append(text('td', g.code.text || g.code.coding[0].code), text('td', populationText(g, 'numerator')),
+        text('td', populationText(g, 'denominator')),
         text('td', g.measureScore ? Number(g.measureScore.value).toFixed(3) : '–'));
       table.append(row);
     });

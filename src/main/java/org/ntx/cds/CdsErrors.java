@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -39,6 +40,12 @@ class CdsErrors {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<Map<String, Object>> wrongContentType(HttpMediaTypeNotSupportedException e) {
+        return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "CDS Hooks requests must be sent as application/json");
+    }
+
+    /** A Content-Type Spring cannot even parse as a body type ({@code *}{@code /*}): refused like any non-JSON type. */
+    @ExceptionHandler(InvalidMediaTypeException.class)
+    ResponseEntity<Map<String, Object>> unreadableContentType(InvalidMediaTypeException e) {
         return body(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "CDS Hooks requests must be sent as application/json");
     }
 

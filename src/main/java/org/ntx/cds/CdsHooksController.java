@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.ntx.record.RecordPart;
 import org.ntx.security.AuditTrail;
 import org.ntx.security.CdsAuditRecord;
+import org.ntx.security.CdsFhirServers;
 import org.ntx.security.PatientDataAccess;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -46,15 +47,17 @@ class CdsHooksController {
     private final CdsJson json;
     private final AuditTrail audit;
     private final PatientDataAccess patientAccess;
+    private final CdsFhirServers fhirServers;
 
     CdsHooksController(CdsRequestParser parser, NaltrexoneCds cds, CdsFeedback feedback, CdsJson json,
-                       AuditTrail audit, PatientDataAccess patientAccess) {
+                       AuditTrail audit, PatientDataAccess patientAccess, CdsFhirServers fhirServers) {
         this.parser = parser;
         this.cds = cds;
         this.feedback = feedback;
         this.json = json;
         this.audit = audit;
         this.patientAccess = patientAccess;
+        this.fhirServers = fhirServers;
     }
 
     @GetMapping(path = BASE_PATH)
@@ -85,7 +88,11 @@ class CdsHooksController {
     @PostMapping(path = BASE_PATH + "/{serviceId}")
     String call(@PathVariable String serviceId, @RequestHeader(name = "Content-Type", required = false) String type,
                 @RequestBody(required = false) String body, Principal client) {
-        return respond(serviceId, type, body, client, CdsCaller.client(client), request -> { });
+        return respond(serviceId, type, body, client, CdsCaller.client(client), request -> request.fhirServer()
+                .flatMap(url -> fhirServers.refusal(client, url))
+                .ifPresent(reason -> {
+                    throw new CdsRequestException(HttpStatus.FORBIDDEN, reason);
+                }));
     }
 
     /** The web page's call: as {@link #call}, after checking that the user's token reaches the patient. */
@@ -93,8 +100,14 @@ class CdsHooksController {
     String callFromWebPage(@PathVariable String serviceId,
                            @RequestHeader(name = "Content-Type", required = false) String type,
                            @RequestBody(required = false) String body, Principal user, HttpServletRequest http) {
-        return respond(serviceId, type, body, user, CdsCaller.webPage(user),
-                request -> patientAccess.read(user, request.patientId(), http.getRemoteAddr()));
+        return respond(serviceId, type, body, user, CdsCaller.webPage(user), request -> {
+            if (request.fhirServer().isPresent()) {
+                // The page reads this server's own store; a user token must not make it fetch anything else.
+                throw CdsRequestException.badRequest("The web page's try-out reads this server's own store:"
+                        + " 'fhirServer' is not accepted here");
+            }
+            patientAccess.read(user, request.patientId(), http.getRemoteAddr(), "cds-services/" + serviceId);
+        });
     }
 
     private String respond(String serviceId, String type, String body, Principal client, Optional<String> caller,
@@ -149,7 +162,8 @@ class CdsHooksController {
                                @RequestHeader(name = "Content-Type", required = false) String type,
                                @RequestBody(required = false) String body, Principal user, HttpServletRequest http) {
         return recordFeedback(serviceId, type, body, new CdsFeedback.Sender(CdsCaller.webPage(user),
-                patient -> patientAccess.read(user, patient, http.getRemoteAddr())));
+                patient -> patientAccess.read(user, patient, http.getRemoteAddr(),
+                        "cds-services/" + serviceId + "/feedback")));
     }
 
     private String recordFeedback(String serviceId, String type, String body, CdsFeedback.Sender sender) {
@@ -159,11 +173,15 @@ class CdsHooksController {
         return "{\"stored\":" + result.stored() + ",\"alreadyRecorded\":" + result.alreadyRecorded() + "}";
     }
 
-    /** Checked here rather than with {@code consumes}, so the refusal gets our JSON error body. */
+    /**
+     * Checked here rather than with {@code consumes}, so the refusal gets our JSON error body. A wildcard
+     * ({@code *}{@code /*}) says nothing about the body and is refused like any other type that is not JSON.
+     */
     private static void requireJson(String contentType) {
         try {
             MediaType type = MediaType.parseMediaType(contentType == null ? "" : contentType);
-            if (type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.getSubtype().endsWith("+json")) {
+            if (!type.isWildcardType() && !type.isWildcardSubtype() && (type.isCompatibleWith(MediaType.APPLICATION_JSON)
+                    || type.getSubtype().endsWith("+json"))) {
                 return;
             }
         } catch (IllegalArgumentException e) {

@@ -17,7 +17,9 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.ntx.record.RecordPart;
+import org.ntx.server.LimitProperties;
 import org.ntx.source.AccessToken;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
@@ -52,7 +54,11 @@ class CdsRequestParser {
     static final String CACHE_FOR_ORDER_SIGN_FILTERING = "cache-for-order-sign-filtering";
     static final String FILTER_OUT_REPEATED_ALERTS = "filter-out-repeated-alerts";
 
+    /** Draft orders one request may carry when no limit is configured ({@code ntx.limits.max-draft-orders}). */
+    static final int DEFAULT_MAX_DRAFT_ORDERS = 100;
+
     private final FhirContext fhirContext;
+    private final int maxDraftOrders;
     /**
      * Reads the body once; HAPI then builds resources from this tree directly (no second serialise and parse).
      * Decimals are kept exactly as sent (HAPI's own JSON reading does the same): "45.10" stays 45.10.
@@ -63,7 +69,17 @@ class CdsRequestParser {
             .build();
 
     CdsRequestParser(FhirContext fhirContext) {
+        this(fhirContext, DEFAULT_MAX_DRAFT_ORDERS);
+    }
+
+    @Autowired
+    CdsRequestParser(FhirContext fhirContext, LimitProperties limits) {
+        this(fhirContext, limits.maxDraftOrders());
+    }
+
+    private CdsRequestParser(FhirContext fhirContext, int maxDraftOrders) {
         this.fhirContext = fhirContext;
+        this.maxDraftOrders = maxDraftOrders;
     }
 
     CdsRequest parse(String body, CdsHook expectedHook) {
@@ -219,6 +235,11 @@ class CdsRequestParser {
         }
         if (!node.isObject()) {
             throw CdsRequestException.badRequest("'context.draftOrders' must be a FHIR Bundle");
+        }
+        // Counted before parsing: each draft is checked against the whole record.
+        if (node.path("entry").size() > maxDraftOrders) {
+            throw CdsRequestException.badRequest("'context.draftOrders' may hold at most " + maxDraftOrders
+                    + " orders (ntx.limits.max-draft-orders)");
         }
         return parseResource(node)
                 .map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))

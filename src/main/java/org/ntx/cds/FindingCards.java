@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.ntx.cardlog.CardLog;
+import org.ntx.cardpages.CardLinks;
 import org.ntx.profiles.Canonicals;
 import org.ntx.rules.Citation;
 import org.ntx.rules.Finding;
@@ -53,6 +54,7 @@ class FindingCards {
     static final String TIMELINE_LABEL = "Naltrexone timeline of this patient";
 
     private final PublicUrls urls;
+    private final CardLinks pages;
     private final CdsProperties.TimelineLink timelineLink;
     private final Supplier<UUID> uuids;
 
@@ -67,6 +69,7 @@ class FindingCards {
      */
     FindingCards(CdsProperties properties, PublicUrls urls, boolean authenticationOn, Supplier<UUID> uuids) {
         this.urls = urls;
+        this.pages = new CardLinks(urls);
         this.timelineLink = properties.timelineLink() == CdsProperties.TimelineLink.AUTO
                 ? (authenticationOn ? CdsProperties.TimelineLink.SMART : CdsProperties.TimelineLink.ABSOLUTE)
                 : properties.timelineLink();
@@ -182,16 +185,16 @@ class FindingCards {
     private CdsServiceResponseCardSourceJson source(Topic topic) {
         return new CdsServiceResponseCardSourceJson()
                 .setLabel(SOURCE_LABEL)
-                .setUrl(urls.topicPage(topic.code()))
+                .setUrl(pages.forTopic(topic))
                 .setTopic(new CdsServiceResponseCodingJson()
                         .setSystem(Canonicals.CODE_SYSTEM)
                         .setCode(topic.code())
                         .setDisplay(topicDisplay(topic)));
     }
 
-    /** A citation's place on the topic page: {@code #citation-vivitrol-blockade}. */
+    /** A citation's entry on the topic page. */
     private String citationUrl(Topic topic, Citation citation) {
-        return urls.topicPage(topic.code(), "citation-" + citation.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        return pages.forCitation(topic, citation);
     }
 
     /**

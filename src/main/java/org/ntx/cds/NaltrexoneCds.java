@@ -8,6 +8,7 @@ import org.ntx.rules.Finding;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.RuleInput;
 import org.ntx.rules.Trigger;
+import org.ntx.rules.UnreadableRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -56,8 +57,9 @@ class NaltrexoneCds {
     CdsServiceResponseJson respond(CdsServiceDefinition service, CdsRequest request, Optional<String> caller) {
         Instant asOf = clock.instant();
         RecordTimeline record = reader.read(request.recordRequest(), asOf);
-        List<Finding> findings = rules.evaluate(
-                new RuleInput(record.timeline(), record.drafts(), asOf, trigger(service.hook())));
+        List<Finding> findings = UnreadableRecords.named(rules.evaluate(
+                new RuleInput(record.timeline(), record.drafts(), asOf, trigger(service.hook()))),
+                record.unreadableByKind());
         CardBasis.DraftOrders drafts = new CardBasis.DraftOrders(request.draftOrders(), request.draftIds());
 
         RepeatedCardPolicy.Mode mode = service.hook() == CdsHook.ORDER_SIGN

@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.ntx.record.RecordTimeline;
 import org.ntx.record.StoredTimelines;
 import org.ntx.rules.BlockadeState;
 import org.ntx.rules.LiverResult;
@@ -15,7 +16,6 @@ import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.NaltrexoneStatus;
 import org.ntx.rules.OpioidFreeWindow;
 import org.ntx.timeline.DataKind;
-import org.ntx.timeline.PatientTimeline;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -43,8 +43,12 @@ class NaltrexoneStatusReport {
 
     Parameters forPatient(String patientId) {
         Instant asOf = clock.instant();
-        PatientTimeline timeline = timelines.forPatient(patientId);
-        return toParameters(rules.status(timeline, asOf));
+        RecordTimeline record = timelines.recordFor(patientId);
+        Parameters parameters = toParameters(rules.status(record.timeline(), asOf));
+        for (String unreadable : record.unreadable()) {
+            parameters.addParameter().setName("unreadable").setValue(new Reference(unreadable));
+        }
+        return parameters;
     }
 
     static Parameters toParameters(NaltrexoneStatus status) {
@@ -54,8 +58,14 @@ class NaltrexoneStatusReport {
 
         BlockadeState blockade = status.blockade();
         Parameters.ParametersParameterComponent blockadePart = parameters.addParameter().setName("blockade");
-        blockadePart.addPart().setName("phase").setValue(new CodeType(blockade.phase().name().toLowerCase(Locale.ROOT)));
-        blockadePart.addPart().setName("active").setValue(new BooleanType(blockade.blocksOpioids()));
+        // Without the whole medication record only an active blockade found in what was read is certain: "none" or
+        // "lapsed" could be wrong, so the phase is unknown (and "active" is not claimed either way).
+        boolean certain = blockade.blocksOpioids() || !status.unavailable().contains(DataKind.MEDICATIONS);
+        blockadePart.addPart().setName("phase").setValue(new CodeType(certain
+                ? blockade.phase().name().toLowerCase(Locale.ROOT) : "unknown"));
+        if (certain) {
+            blockadePart.addPart().setName("active").setValue(new BooleanType(blockade.blocksOpioids()));
+        }
         blockade.formulation().ifPresent(f -> blockadePart.addPart().setName("formulation")
                 .setValue(new CodeType(f.name().toLowerCase(Locale.ROOT).replace('_', '-'))));
         blockade.activeUntil().ifPresent(t -> blockadePart.addPart().setName("activeUntil").setValue(dateTime(t)));

@@ -10,6 +10,9 @@ import ca.uhn.fhir.rest.api.server.ResponseDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.ntx.record.TimelineMapper;
@@ -18,12 +21,16 @@ import org.ntx.rules.Topic;
 import org.ntx.rules.Trigger;
 import org.ntx.server.FhirServerCustomizer;
 import org.ntx.terminology.MedicationClassifier;
+import org.ntx.terminology.MedicationDescription;
 import org.ntx.timeline.Code;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,11 +39,19 @@ import java.util.Set;
  * patient's naltrexone blockade is active is stored, and the 201 response carries an OperationOutcome warning
  * instead of the resource (its Location header still points to it). With
  * {@code ntx.cds.reject-opioid-orders-during-blockade=true} it is refused with 422 instead.
+ *
+ * <p>The same check applies to every MedicationRequest a transaction or batch creates: the warning goes into that
+ * entry's {@code response.outcome} in the transaction-response or batch-response Bundle (a refusal fails a transaction
+ * as a whole, and only that entry of a batch). Orders are screened however they are coded: RxNorm, NDC, text; an order
+ * that points to a Medication is always checked in full.
  */
 @Interceptor
 public class OpioidOrderGuard {
 
     private static final String WARNING_KEY = OpioidOrderGuard.class.getName() + ".warning";
+    /** Warnings of orders created inside a transaction or batch, by the order object, then by its assigned id. */
+    private static final String PENDING_KEY = OpioidOrderGuard.class.getName() + ".pending";
+    private static final String STORED_KEY = OpioidOrderGuard.class.getName() + ".stored";
 
     private final OrderCheck check;
     private final MedicationClassifier medications;
@@ -74,6 +89,31 @@ public class OpioidOrderGuard {
             warning.addIssue(FindingOutcomes.issue(finding).setSeverity(OperationOutcome.IssueSeverity.WARNING));
         }
         request.getUserData().put(WARNING_KEY, warning);
+        pending(request).put(order, warning);
+    }
+
+    /** Once the order has its id (inside the transaction, before commit), its warning can find its response entry. */
+    @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+    public void rememberStoredOrder(IBaseResource resource, RequestDetails request) {
+        if (request == null || !(resource instanceof MedicationRequest)) {
+            return;
+        }
+        OperationOutcome warning = pending(request).remove(resource);
+        if (warning != null && resource.getIdElement().hasIdPart()) {
+            stored(request).put("MedicationRequest/" + resource.getIdElement().getIdPart(), warning);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<IBaseResource, OperationOutcome> pending(RequestDetails request) {
+        return (Map<IBaseResource, OperationOutcome>) request.getUserData()
+                .computeIfAbsent(PENDING_KEY, k -> new IdentityHashMap<IBaseResource, OperationOutcome>());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, OperationOutcome> stored(RequestDetails request) {
+        return (Map<String, OperationOutcome>) request.getUserData()
+                .computeIfAbsent(STORED_KEY, k -> new LinkedHashMap<String, OperationOutcome>());
     }
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -86,6 +126,21 @@ public class OpioidOrderGuard {
                     .setCode(OperationOutcome.IssueType.INFORMATIONAL)
                     .setDiagnostics("Stored as " + created.getIdElement().toUnqualifiedVersionless().getValue());
             response.setResponseResource(outcome);
+        }
+        if (response.getResponseResource() instanceof Bundle bundle
+                && (bundle.getType() == Bundle.BundleType.TRANSACTIONRESPONSE
+                || bundle.getType() == Bundle.BundleType.BATCHRESPONSE)) {
+            Map<String, OperationOutcome> stored = stored(request);
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                if (!entry.hasResponse() || !entry.getResponse().hasLocation()) {
+                    continue;
+                }
+                IdType location = new IdType(entry.getResponse().getLocation());
+                OperationOutcome entryWarning = stored.get(location.getResourceType() + "/" + location.getIdPart());
+                if (entryWarning != null) {
+                    entry.getResponse().setOutcome(entryWarning);
+                }
+            }
         }
         return true;
     }
@@ -102,10 +157,18 @@ public class OpioidOrderGuard {
             return order.hasMedicationReference();
         }
         List<Code> codes = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         order.getMedicationCodeableConcept().getCoding().stream()
                 .filter(c -> c.hasSystem() && c.hasCode())
                 .forEach(c -> codes.add(new Code(c.getSystem(), c.getCode())));
-        return medications.classify(Set.copyOf(codes), Optional.empty()).isOpioid();
+        if (order.getMedicationCodeableConcept().hasText()) {
+            texts.add(order.getMedicationCodeableConcept().getText());
+        }
+        order.getMedicationCodeableConcept().getCoding().stream().filter(Coding::hasDisplay)
+                .map(Coding::getDisplay).forEach(texts::add);
+        var drugClass = medications.recognise(new MedicationDescription(Set.copyOf(codes), texts, Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty())).drugClass();
+        return drugClass.isOpioid() || drugClass == org.ntx.timeline.DrugClass.UNCLASSIFIED;
     }
 
     @Configuration

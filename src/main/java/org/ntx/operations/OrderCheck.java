@@ -8,6 +8,7 @@ import org.ntx.rules.Finding;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.RuleInput;
 import org.ntx.rules.Trigger;
+import org.ntx.rules.UnreadableRecords;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -34,6 +35,7 @@ class OrderCheck {
     List<Finding> assess(String patientId, List<Resource> drafts, Trigger trigger) {
         Instant asOf = clock.instant();
         RecordTimeline record = reader.read(RecordRequest.fromStore(patientId, drafts), asOf);
-        return rules.evaluate(new RuleInput(record.timeline(), record.drafts(), asOf, trigger));
+        return UnreadableRecords.named(rules.evaluate(new RuleInput(record.timeline(), record.drafts(), asOf, trigger)),
+                record.unreadableByKind());
     }
 }

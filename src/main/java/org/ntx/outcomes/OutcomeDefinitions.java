@@ -6,14 +6,15 @@ import java.util.List;
 
 /**
  * The research definitions behind the treatment measures, in one place so a paper's methods section can quote them.
+ * How long each record's drug is present (days' supply, the 30 days assumed for an oral dispense that states none,
+ * orders on file) is not defined here: the measures read records through the rules' {@code MedicationExposure}, the
+ * same reading as the CDS cards.
  *
  * @param injectionBlockade   how long one extended-release injection covers: 28 days (Vivitrol PI §5.1)
  * @param coverageGrace       a gap of at most this long between covered periods does not break continuous coverage:
  *                            7 days, so injections no more than 35 days apart count as continuous (the issue's
  *                            definition, matching the 35-day waning band of the CDS rules) and oral supply may run
  *                            out for up to a week
- * @param defaultOralSupply   days' supply assumed for an oral dispense or order that states none: 30 days, the usual
- *                            monthly fill of 50 mg daily
  * @param retentionDays       the retention time points: 30, 90 and 180 days after the start
  * @param pdcWindow           proportion of days covered is computed over the first 180 days (or up to the evaluation
  *                            date, whichever is earlier)
@@ -26,7 +27,6 @@ import java.util.List;
 public record OutcomeDefinitions(
         Duration injectionBlockade,
         Duration coverageGrace,
-        int defaultOralSupply,
         List<Integer> retentionDays,
         Duration pdcWindow,
         double adherentPdc,
@@ -34,7 +34,7 @@ public record OutcomeDefinitions(
         Duration overdoseFollowUp) {
 
     public static OutcomeDefinitions defaults() {
-        return new OutcomeDefinitions(Duration.ofDays(28), Duration.ofDays(7), 30, List.of(30, 90, 180),
+        return new OutcomeDefinitions(Duration.ofDays(28), Duration.ofDays(7), List.of(30, 90, 180),
                 Duration.ofDays(180), 0.8, BigDecimal.valueOf(3), Duration.ofDays(90));
     }
 

@@ -60,6 +60,8 @@ final class OutcomeReport {
                 .setCount((int) all.counts(OutcomeMeasure.ORAL_PDC_ADHERENT).denominator());
         all.meanPdc().ifPresent(mean -> pdc.setMeasureScore(new Quantity().setValue(mean)));
 
+        retentionCurve(report, tally);
+
         MeasureReport.MeasureReportGroupComponent intervals = report.addGroup()
                 .setCode(code("injection-interval-days", "Days between consecutive injections (histogram)"));
         MeasureReport.MeasureReportGroupStratifierComponent histogram = intervals.addStratifier();
@@ -70,6 +72,31 @@ final class OutcomeReport {
 
         cardOutcomes(report, cards);
         return report;
+    }
+
+    /**
+     * Group {@code retention-curve}: one stratifier per formulation ({@code oral}, {@code injection}), one stratum
+     * per day of follow-up (value: the day, from 0), with the patients followed that long (denominator), those
+     * continuously covered through that day (numerator), and the proportion (score). The research page draws it as a
+     * step curve; confidence bands can be added per stratum by the survival analysis.
+     */
+    private static void retentionCurve(MeasureReport report, OutcomeTally tally) {
+        MeasureReport.MeasureReportGroupComponent curve = report.addGroup()
+                .setCode(code("retention-curve", "Retained in treatment on each day of follow-up (continuous coverage)"));
+        for (org.ntx.outcomes.PatientOutcome.Formulation formulation : org.ntx.outcomes.PatientOutcome.Formulation.values()) {
+            OutcomeTally.RetentionCurve days = tally.retentionCurve(formulation);
+            MeasureReport.MeasureReportGroupStratifierComponent stratifier = curve.addStratifier();
+            stratifier.addCode(new CodeableConcept().setText(formulation.name().toLowerCase(java.util.Locale.ROOT)));
+            for (int day = 0; day <= days.lastDay(); day++) {
+                MeasureReport.StratifierGroupComponent stratum = stratifier.addStratum()
+                        .setValue(new CodeableConcept().setText(Integer.toString(day)));
+                stratum.addPopulation().setCode(population("denominator")).setCount((int) days.atRisk(day));
+                stratum.addPopulation().setCode(population("numerator")).setCount((int) days.retained(day));
+                if (days.atRisk(day) > 0) {
+                    stratum.setMeasureScore(new Quantity().setValue((double) days.retained(day) / days.atRisk(day)));
+                }
+            }
+        }
     }
 
     private static void populations(List<MeasureReport.MeasureReportGroupPopulationComponent> populations,

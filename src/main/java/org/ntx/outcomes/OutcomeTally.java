@@ -97,6 +97,43 @@ public final class OutcomeTally {
         }
     }
 
+    /**
+     * Retention on every day of follow-up, for one formulation: on day d, the patients followed at least d days
+     * (at risk) and those of them continuously covered through day d (retained). A step curve, day by day; the same
+     * definition as the 30/90/180-day measures.
+     */
+    public static final class RetentionCurve {
+        private long[] atRisk = new long[0];
+        private long[] retained = new long[0];
+
+        void add(long followedDays, long coveredDays) {
+            int days = (int) Math.min(followedDays, 3650);
+            if (days + 1 > atRisk.length) {
+                atRisk = java.util.Arrays.copyOf(atRisk, days + 1);
+                retained = java.util.Arrays.copyOf(retained, days + 1);
+            }
+            for (int d = 0; d <= days; d++) {
+                atRisk[d]++;
+                if (d <= coveredDays) {
+                    retained[d]++;
+                }
+            }
+        }
+
+        /** The last day with anyone at risk, or -1 when nobody was followed. */
+        public int lastDay() {
+            return atRisk.length - 1;
+        }
+
+        public long atRisk(int day) {
+            return atRisk[day];
+        }
+
+        public long retained(int day) {
+            return retained[day];
+        }
+    }
+
     public static final String ALL = "all";
     static final java.util.List<String> INTERVAL_BUCKETS = java.util.List.of("<=28", "29-35", "36-42", "43-56", ">56");
 
@@ -115,6 +152,8 @@ public final class OutcomeTally {
 
     private final double adherentPdc;
     private final Map<String, Stratum> strata = new LinkedHashMap<>();
+    private final Map<PatientOutcome.Formulation, RetentionCurve> retentionCurves =
+            new EnumMap<>(PatientOutcome.Formulation.class);
 
     public OutcomeTally(double adherentPdc) {
         this.adherentPdc = adherentPdc;
@@ -123,12 +162,17 @@ public final class OutcomeTally {
 
     public void add(PatientOutcome outcome) {
         stratum(ALL).add(outcome, adherentPdc);
+        retentionCurve(outcome.formulation()).add(outcome.followedDays(), outcome.continuouslyCoveredDays());
         stratum("formulation:" + outcome.formulation().name().toLowerCase()).add(outcome, adherentPdc);
         stratum("indication:" + outcome.indication().name().toLowerCase()).add(outcome, adherentPdc);
     }
 
     public Stratum stratum(String key) {
         return strata.computeIfAbsent(key, k -> new Stratum());
+    }
+
+    public RetentionCurve retentionCurve(PatientOutcome.Formulation formulation) {
+        return retentionCurves.computeIfAbsent(formulation, f -> new RetentionCurve());
     }
 
     /** Every stratum seen, "all" first. */

@@ -9,6 +9,8 @@ import java.util.Optional;
  * One patient's naltrexone course, reduced to what the research measures count. Small on purpose: the outcome
  * computation keeps one of these per patient at most, never the patient's resources.
  *
+ * @param followedDays         whole days from the start to the day of the report (the follow-up)
+ * @param continuouslyCoveredDays whole days from the start until continuous coverage ended, at most the follow-up
  * @param retained             per retention day (30/90/180): empty when the patient was not followed that long yet
  * @param injectionIntervalsOnTime consecutive injections no more than 35 days apart
  * @param injectionIntervalsLate   consecutive injections further apart
@@ -30,7 +32,9 @@ public record PatientOutcome(
         Optional<Instant> firstRelapseSignal,
         int flaggedOpioidOrders,
         Optional<Instant> firstLiverElevation,
-        Optional<Instant> firstOverdose) {
+        Optional<Instant> firstOverdose,
+        long followedDays,
+        long continuouslyCoveredDays) {
 
     public enum Formulation { ORAL, INJECTION }
 

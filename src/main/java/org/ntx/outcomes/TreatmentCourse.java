@@ -1,5 +1,6 @@
 package org.ntx.outcomes;
 
+import org.ntx.rules.MedicationExposure;
 import org.ntx.rules.OpioidBlockade;
 import org.ntx.rules.Thresholds;
 import org.ntx.timeline.ConditionClass;
@@ -26,9 +27,14 @@ import java.util.Optional;
  * continuous, and the events during it. Pure: the same timeline, {@code asOf} and definitions always give the same
  * outcome.
  *
- * <p>Coverage: each injection covers 28 days, each oral dispense its days' supply (carried over when refilled early);
- * covered periods separated by no more than the grace period (7 days) are continuous. Retention at day N means
- * continuous coverage from the start reached start + N.
+ * <p>Records are read through the rules' one interpretation, {@link MedicationExposure} (the CDS cards read them the
+ * same way): which records count, how long each one's drug is present, and whether an active order is still evidence
+ * of use or only an order on file, not known to be taken (which covers nothing here). Coverage: each injection covers
+ * 28 days; each oral dispense from its date to the end of its exposure (its days' supply, 30 days when it states
+ * none), carried over when refilled early; oral orders count only for courses without any dispense, over their
+ * exposure (supply with every refill, or validity period; an active order stating neither until the evaluation date,
+ * for as long as the order counts as taken). Covered periods separated by no more than the grace period (7 days) are
+ * continuous. Retention at day N means continuous coverage from the start reached start + N.
  */
 public final class TreatmentCourse {
 
@@ -58,7 +64,7 @@ public final class TreatmentCourse {
         Instant start = first.start();
         PatientOutcome.Formulation formulation = first.drugClass() == DrugClass.NALTREXONE_EXTENDED_RELEASE
                 ? PatientOutcome.Formulation.INJECTION : PatientOutcome.Formulation.ORAL;
-        List<Interval> covered = coverage(naltrexone);
+        List<Interval> covered = coverage(naltrexone, timeline, asOf);
         Instant coverageEnd = continuousEnd(covered, start);
 
         Map<Integer, Optional<Boolean>> retained = new LinkedHashMap<>();
@@ -89,12 +95,14 @@ public final class TreatmentCourse {
                 : Optional.empty();
 
         Instant treatmentEnd = coverageEnd.isAfter(asOf) ? asOf : coverageEnd;
+        long followedDays = Math.max(0, Duration.between(start, asOf).toDays());
         return Optional.of(new PatientOutcome(timeline.patientId(), start, formulation, indication(timeline),
                 coverageEnd, retained, onTime, late, intervalDays, pdc,
                 firstRelapseSignal(timeline, start, treatmentEnd),
                 flaggedOpioidOrders(timeline, start, asOf),
                 firstLiverElevation(timeline, start, treatmentEnd),
-                firstOverdose(timeline, start, min(asOf, coverageEnd.plus(definitions.overdoseFollowUp())))));
+                firstOverdose(timeline, start, min(asOf, coverageEnd.plus(definitions.overdoseFollowUp()))),
+                followedDays, Math.min(followedDays, Math.max(0, Duration.between(start, coverageEnd).toDays()))));
     }
 
     private static boolean isNaltrexone(DrugClass drugClass) {
@@ -107,12 +115,19 @@ public final class TreatmentCourse {
      * Covered periods: injections cover the blockade period; oral dispenses their supply, starting when the previous
      * supply runs out if refilled early. Orders count only for oral courses without any dispense on record.
      */
-    private List<Interval> coverage(List<MedicationEvent> naltrexone) {
+    private List<Interval> coverage(List<MedicationEvent> naltrexone, PatientTimeline timeline, Instant asOf) {
         boolean oralDispenses = naltrexone.stream().anyMatch(e -> e.drugClass() == DrugClass.NALTREXONE_ORAL
                 && e.kind() == MedicationEvent.Kind.DISPENSE);
+        java.util.Map<MedicationEvent, MedicationExposure> exposures = new java.util.IdentityHashMap<>();
+        MedicationExposure.all(timeline, asOf, thresholds, TreatmentCourse::isNaltrexone)
+                .forEach(exposure -> exposures.put(exposure.event(), exposure));
         List<Interval> intervals = new ArrayList<>();
         Instant oralSupplyEnd = Instant.MIN;
         for (MedicationEvent event : naltrexone) {
+            MedicationExposure exposure = exposures.get(event);
+            if (exposure == null || exposure.onFileOnly()) {
+                continue;
+            }
             if (event.drugClass() == DrugClass.NALTREXONE_EXTENDED_RELEASE) {
                 if (event.kind() != MedicationEvent.Kind.ORDER) {
                     intervals.add(new Interval(event.start(), event.start().plus(definitions.injectionBlockade())));
@@ -120,8 +135,8 @@ public final class TreatmentCourse {
             } else if (event.kind() == MedicationEvent.Kind.DISPENSE
                     || (event.kind() == MedicationEvent.Kind.ORDER && !oralDispenses)) {
                 Instant from = event.start().isAfter(oralSupplyEnd) ? event.start() : oralSupplyEnd;
-                int days = event.daysSupply().orElse(definitions.defaultOralSupply());
-                oralSupplyEnd = from.plus(Duration.ofDays(days));
+                Duration supply = Duration.between(event.start(), exposure.lastPresent());
+                oralSupplyEnd = from.plus(supply);
                 intervals.add(new Interval(from, oralSupplyEnd));
             }
         }

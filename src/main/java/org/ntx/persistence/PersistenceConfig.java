@@ -8,10 +8,6 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.config.HibernatePropertiesProvider;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.config.util.ResourceCountCacheUtil;
-import ca.uhn.fhir.jpa.dao.FulltextSearchSvcImpl;
-import ca.uhn.fhir.jpa.dao.IFulltextSearchSvc;
-import ca.uhn.fhir.jpa.dao.search.HSearchSortHelperImpl;
-import ca.uhn.fhir.jpa.dao.search.IHSearchSortHelper;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.provider.DaoRegistryResourceSupportedSvc;
@@ -58,6 +54,7 @@ class PersistenceConfig {
         // EHRs send resources in any order; a reference to a resource not yet sent must not fail the write.
         settings.setAutoCreatePlaceholderReferenceTargets(true);
         settings.setEnforceReferentialIntegrityOnWrite(false);
+        settings.setExpungeEnabled(storage.expungeEnabled());
         return settings;
     }
 
@@ -101,7 +98,9 @@ class PersistenceConfig {
         properties.putIfAbsent(AvailableSettings.STATEMENT_BATCH_SIZE, "20");
         properties.putIfAbsent(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false");
         properties.putIfAbsent(AvailableSettings.USE_QUERY_CACHE, "false");
-        // No Lucene/Elasticsearch: searches run on the relational indexes.
+        // No Lucene/Elasticsearch: searches and value set expansions run on the relational indexes. HAPI takes the
+        // relational path only when no full-text search service bean exists, so none is declared here (with one,
+        // $expand of a value set over a stored code system failed with "Hibernate Search was not initialized").
         properties.putIfAbsent(HibernateOrmMapperSettings.ENABLED, "false");
         return properties;
     }
@@ -122,16 +121,6 @@ class PersistenceConfig {
                 return dialect;
             }
         };
-    }
-
-    @Bean
-    IFulltextSearchSvc fullTextSearchSvc() {
-        return new FulltextSearchSvcImpl();
-    }
-
-    @Bean
-    IHSearchSortHelper hSearchSortHelper(ISearchParamRegistry searchParamRegistry) {
-        return new HSearchSortHelperImpl(searchParamRegistry);
     }
 
     @Bean

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Our FHIR package as shipped in the jar: {@code fhir-profiles/package.json} (name, version, canonical) and the NPM
@@ -32,6 +36,33 @@ public record NaltrexonePackage(String name, String version, String canonical) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + TARBALL, e);
+        }
+    }
+
+    /**
+     * Every value set the package ships, by canonical URL, with the codes its compose enumerates
+     * ({@code system|code}): what an expansion must contain.
+     */
+    public Map<String, Set<String>> valueSetCodes() {
+        try {
+            Map<String, Set<String>> codes = new TreeMap<>();
+            ObjectMapper json = new ObjectMapper();
+            for (org.springframework.core.io.Resource file : new org.springframework.core.io.support
+                    .PathMatchingResourcePatternResolver().getResources("classpath*:fhir-profiles/ValueSet-*.json")) {
+                try (InputStream in = file.getInputStream()) {
+                    JsonNode valueSet = json.readTree(in);
+                    Set<String> enumerated = new LinkedHashSet<>();
+                    for (JsonNode include : valueSet.path("compose").path("include")) {
+                        for (JsonNode concept : include.path("concept")) {
+                            enumerated.add(include.path("system").asText() + "|" + concept.path("code").asText());
+                        }
+                    }
+                    codes.put(valueSet.path("url").asText(), enumerated);
+                }
+            }
+            return codes;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the package's value sets", e);
         }
     }
 

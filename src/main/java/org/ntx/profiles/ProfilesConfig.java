@@ -39,6 +39,12 @@ class ProfilesConfig {
         return () -> chain.addValidationSupport(ProfileValidator.unknownCodeSystemsWarn(fhirContext));
     }
 
+    /** Claims of profiles this server does not know are answered with a warning (see {@link ProfileClaims}). */
+    @Bean
+    FhirServerCustomizer profileClaims(JpaValidationSupportChain knownProfiles) {
+        return server -> server.registerInterceptor(new ProfileClaims(knownProfiles));
+    }
+
     /**
      * @param rememberShapes {@code false} sends every resource that claims our profiles through the validator, even
      *                       when one of the same shape passed before (see {@link ConformingShapes}); the benchmark's

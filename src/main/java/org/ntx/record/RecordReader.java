@@ -68,7 +68,7 @@ public class RecordReader {
         PatientRecord record = load(request);
         PatientTimeline timeline = mapper.timeline(record);
         List<MedicationEvent> drafts = mapper.drafts(record.patientId(), request.drafts(), asOf, record::medication);
-        return new RecordTimeline(timeline, drafts);
+        return new RecordTimeline(timeline, drafts, record.unreadable());
     }
 
     PatientRecord load(RecordRequest request) {
@@ -98,12 +98,13 @@ public class RecordReader {
         Map<String, Medication> medications = new HashMap<>(record.medications());
         Set<RecordPart> unavailable = EnumSet.noneOf(RecordPart.class);
         unavailable.addAll(record.unavailable());
+        MedicationIndex.addAll(drafts, medications);
         for (Resource draft : drafts) {
-            if (!resolveMedication(draft, source, medications)) {
-                unavailable.add(RecordPart.MEDICATION_REQUESTS);
-            }
+            // A draft whose Medication cannot be read is named on its own data-unavailable card by the rules.
+            resolveMedication(draft, source, medications);
         }
-        return new PatientRecord(record.patientId(), record.resources(), unavailable, medications);
+        return new PatientRecord(record.patientId(), record.resources(), unavailable, medications,
+                record.unreadable());
     }
 
     private PatientRecord load(String patientId, Map<RecordPart, List<Resource>> prefetch, FhirDataSource source) {
@@ -120,7 +121,9 @@ public class RecordReader {
                                    FhirDataSource source) {
         Map<RecordPart, List<Resource>> resources = new EnumMap<>(RecordPart.class);
         Set<RecordPart> unavailable = EnumSet.noneOf(RecordPart.class);
-        Map<String, List<Resource>> readAtOnce = readAtOnce(patientId, prefetch.keySet(), source, unavailable);
+        List<String> unreadable = new ArrayList<>();
+        Map<String, List<Resource>> readAtOnce = readAtOnce(patientId, prefetch.keySet(), source, unavailable,
+                unreadable);
         for (RecordPart key : CLINICAL_DATA) {
             List<Resource> given = prefetch.get(key);
             if (given != null) {
@@ -143,6 +146,7 @@ public class RecordReader {
         }
 
         Map<String, Medication> medications = new HashMap<>();
+        resources.values().forEach(list -> MedicationIndex.addAll(list, medications));
         for (Map.Entry<RecordPart, List<Resource>> entry : resources.entrySet()) {
             for (Resource resource : entry.getValue()) {
                 if (!resolveMedication(resource, source, medications)) {
@@ -150,7 +154,8 @@ public class RecordReader {
                 }
             }
         }
-        return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications));
+        return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications),
+                unreadable);
     }
 
     /**
@@ -159,7 +164,8 @@ public class RecordReader {
      * unavailable.
      */
     private static Map<String, List<Resource>> readAtOnce(String patientId, Set<RecordPart> given,
-                                                          FhirDataSource source, Set<RecordPart> unavailable) {
+                                                          FhirDataSource source, Set<RecordPart> unavailable,
+                                                          List<String> unreadable) {
         Map<String, RecordPart> wanted = new HashMap<>();
         for (RecordPart key : CLINICAL_DATA) {
             if (!given.contains(key)) {
@@ -174,7 +180,14 @@ public class RecordReader {
             return Map.of();
         }
         try {
-            return source.searchByPatient(patientId, wanted.keySet()).orElse(Map.of());
+            Optional<FhirDataSource.PatientResources> read = source.searchByPatient(patientId, wanted.keySet());
+            read.ifPresent(found -> found.unreadable().forEach(reference -> {
+                // The rest is read and judged; this kind of data is incomplete, and the card names the record.
+                unreadable.add(reference);
+                RecordPart key = wanted.get(reference.substring(0, Math.max(0, reference.indexOf('/'))));
+                unavailable.add(key != null ? key : RecordPart.MEDICATION_REQUESTS);
+            }));
+            return read.map(FhirDataSource.PatientResources::byType).orElse(Map.of());
         } catch (FhirDataSource.DataUnavailableException e) {
             unavailable.addAll(wanted.values());
             return Map.of();
@@ -192,7 +205,7 @@ public class RecordReader {
             return true;
         }
         String ref = reference.get().getReference();
-        if (cache.containsKey(ref)) {
+        if (cache.containsKey(ref) || MedicationIndex.relativeKey(ref).filter(cache::containsKey).isPresent()) {
             return true;
         }
         String[] parts = ref.split("/");

@@ -23,4 +23,10 @@ public class StoredTimelines {
     public PatientTimeline forPatient(String patientId) {
         return mapper.timeline(loader.loadFromStore(patientId, List.of()));
     }
+
+    /** The timeline with the stored resources that could not be read, for reports that must name them. */
+    public RecordTimeline recordFor(String patientId) {
+        PatientRecord record = loader.loadFromStore(patientId, List.of());
+        return new RecordTimeline(mapper.timeline(record), List.of(), record.unreadable());
+    }
 }

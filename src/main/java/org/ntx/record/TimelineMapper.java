@@ -17,6 +17,8 @@ import org.hl7.fhir.r4.model.Type;
 import org.ntx.terminology.ConditionClassifier;
 import org.ntx.terminology.LabClassifier;
 import org.ntx.terminology.MedicationClassifier;
+import org.ntx.terminology.MedicationDescription;
+import org.ntx.terminology.MedicationRecognition;
 import org.ntx.timeline.Code;
 import org.ntx.timeline.ConditionClass;
 import org.ntx.timeline.ConditionRecord;
@@ -26,6 +28,7 @@ import org.ntx.timeline.LabResult;
 import org.ntx.timeline.LabTest;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
+import org.ntx.timeline.RecognisedFrom;
 import org.ntx.timeline.SourceRef;
 import org.springframework.stereotype.Component;
 
@@ -44,7 +47,10 @@ import java.util.Set;
 /**
  * FHIR to timeline, once per request, at the edge: after this nothing downstream sees a FHIR type. Codes are
  * classified here (naltrexone? opioid? liver test?), statuses normalised, dates and supply durations read, and
- * {@code medicationReference} resolved (contained {@code #id} or {@code Medication/id}).
+ * {@code medicationReference} resolved: contained ({@code #id}), or a Medication read beforehand (an entry of the
+ * prefetch or search bundle, {@code _include}d or not, by relative, absolute or {@code urn:uuid} reference, or read
+ * from the source). Everything the record says about the medication is handed to the terminology layer together:
+ * every coding, the texts and displays, the Medication's dose form and strength, the route and the dose.
  */
 @Component
 public class TimelineMapper {
@@ -70,7 +76,7 @@ public class TimelineMapper {
         List<ConditionRecord> conditionRecords = new ArrayList<>();
         for (Resource resource : resources) {
             if (resource instanceof Observation observation) {
-                labResult(observation).ifPresent(labResults::add);
+                labResults.addAll(labResults(observation));
             } else if (resource instanceof Condition condition) {
                 conditionRecord(condition).ifPresent(conditionRecords::add);
             } else {
@@ -147,18 +153,35 @@ public class TimelineMapper {
         if (patientId.isEmpty() || facts.start().isEmpty()) {
             return Optional.empty();
         }
-        Set<Code> codes = new LinkedHashSet<>();
-        String display = medicationCodes(resource, facts.medication(), lookup, codes);
-        DrugClass drugClass = medications.classify(codes, facts.route());
+        MedicationText medication = medicationCodes(resource, facts.medication(), lookup);
+        MedicationRecognition recognition = medications.recognise(new MedicationDescription(medication.codes(),
+                medication.texts(), medication.doseForm(), facts.route(), medication.strengthMg(), facts.doseMg()));
+        DrugClass drugClass = recognition.drugClass();
+        String display = medication.display();
+        if (draftTime.isPresent() && !medication.readable()) {
+            drugClass = DrugClass.UNCLASSIFIED;
+            display = display + ": the medication it points to could not be read";
+        } else if (drugClass == DrugClass.UNCLASSIFIED) {
+            display = display + ": " + recognition.unreadable().orElse("could not be classified");
+        }
         return Optional.of(new MedicationEvent(patientId.get(),
-                source(resource), facts.kind(), facts.status(), drugClass, display, codes, facts.start().get(), facts.end(),
-                facts.daysSupply(), facts.doseMg(), facts.route()));
+                source(resource), facts.kind(), facts.status(), drugClass, display, recognition.codes(),
+                facts.start().get(), facts.end(), facts.daysSupply(), facts.doseMg(), facts.route(),
+                drugClass == recognition.drugClass() ? recognition.recognisedFrom() : RecognisedFrom.TEXT,
+                recognition.exposurePerUse(), facts.refills()));
     }
 
     private record MedicationFacts(
             MedicationEvent.Kind kind, MedicationEvent.Status status, Reference subject, Type medication,
             Optional<Instant> start, Optional<Instant> end, Optional<Integer> daysSupply, Optional<BigDecimal> doseMg,
-            Optional<String> route) {}
+            Optional<String> route, Optional<Integer> refills) {
+
+        MedicationFacts(MedicationEvent.Kind kind, MedicationEvent.Status status, Reference subject, Type medication,
+                Optional<Instant> start, Optional<Instant> end, Optional<Integer> daysSupply,
+                Optional<BigDecimal> doseMg, Optional<String> route) {
+            this(kind, status, subject, medication, start, end, daysSupply, doseMg, route, Optional.empty());
+        }
+    }
 
     private static MedicationFacts orderFacts(MedicationRequest order, Optional<Instant> draftTime) {
         Optional<Instant> start = draftTime.isPresent() ? draftTime
@@ -173,11 +196,15 @@ public class TimelineMapper {
         Optional<Integer> supply = order.getDispenseRequest().hasExpectedSupplyDuration()
                 ? days(order.getDispenseRequest().getExpectedSupplyDuration())
                 : Optional.empty();
+        Optional<Integer> refills = order.getDispenseRequest().hasNumberOfRepeatsAllowed()
+                ? Optional.of(Math.max(0, order.getDispenseRequest().getNumberOfRepeatsAllowed()))
+                : Optional.empty();
         return new MedicationFacts(MedicationEvent.Kind.ORDER,
                 draftTime.isPresent() ? MedicationEvent.Status.DRAFT : status(order.getStatus() == null ? null
                         : order.getStatus().toCode()),
                 order.getSubject(), order.getMedication(), start, end, supply,
-                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(TimelineMapper::routeOrInstructions),
+                refills);
     }
 
     private static MedicationFacts administrationFacts(MedicationAdministration administration) {
@@ -186,11 +213,17 @@ public class TimelineMapper {
                 : administration.hasEffectivePeriod()
                         ? instant(administration.getEffectivePeriod().getStart())
                         : Optional.empty();
+        // An infusion's or an implant's period end (the implant's removal) ends the exposure it records.
+        Optional<Instant> end = administration.hasEffectivePeriod()
+                ? instant(administration.getEffectivePeriod().getEnd())
+                : Optional.empty();
         MedicationAdministration.MedicationAdministrationDosageComponent dosage = administration.getDosage();
+        Optional<String> route = text(dosage.getRoute())
+                .or(() -> dosage.hasText() ? Optional.of(dosage.getText()) : Optional.empty());
         return new MedicationFacts(MedicationEvent.Kind.ADMINISTRATION,
                 status(administration.getStatus() == null ? null : administration.getStatus().toCode()),
-                administration.getSubject(), administration.getMedication(), start, Optional.empty(),
-                Optional.empty(), dosage.hasDose() ? mg(dosage.getDose()) : Optional.empty(), text(dosage.getRoute()));
+                administration.getSubject(), administration.getMedication(), start, end,
+                Optional.empty(), dosage.hasDose() ? mg(dosage.getDose()) : Optional.empty(), route);
     }
 
     private static MedicationFacts dispenseFacts(MedicationDispense dispense) {
@@ -201,7 +234,7 @@ public class TimelineMapper {
                 status(dispense.getStatus() == null ? null : dispense.getStatus().toCode()),
                 dispense.getSubject(), dispense.getMedication(), start, Optional.empty(),
                 dispense.hasDaysSupply() ? days(dispense.getDaysSupply()) : Optional.empty(),
-                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(TimelineMapper::routeOrInstructions));
     }
 
     private static MedicationFacts statementFacts(MedicationStatement statement) {
@@ -222,27 +255,66 @@ public class TimelineMapper {
         return new MedicationFacts(MedicationEvent.Kind.STATEMENT,
                 status(statement.getStatus() == null ? null : statement.getStatus().toCode()),
                 statement.getSubject(), statement.getMedication(), start, end, Optional.empty(),
-                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(d -> text(d.getRoute())));
+                dosage.flatMap(TimelineMapper::doseMg), dosage.flatMap(TimelineMapper::routeOrInstructions));
     }
 
-    /** Collects the product and ingredient codes of the medication, following references; returns a display. */
-    private static String medicationCodes(Resource owner, Type medication, MedicationLookup lookup, Set<Code> codes) {
+    /** What a record says about its medication, after following its reference. */
+    private record MedicationText(Set<Code> codes, List<String> texts, String display, Optional<String> doseForm,
+                                  Optional<BigDecimal> strengthMg, boolean readable) {}
+
+    /** The route, else the free-text instructions ("inject 380 mg IM"), which say the route for many EHRs. */
+    private static Optional<String> routeOrInstructions(Dosage dosage) {
+        return text(dosage.getRoute()).or(() -> dosage.hasText() ? Optional.of(dosage.getText()) : Optional.empty());
+    }
+
+    /** Collects the product and ingredient codes, texts, dose form and strength, following references. */
+    private static MedicationText medicationCodes(Resource owner, Type medication, MedicationLookup lookup) {
+        Set<Code> codes = new LinkedHashSet<>();
+        List<String> texts = new ArrayList<>();
         if (medication instanceof CodeableConcept concept) {
             addCodes(concept, codes);
-            return display(concept);
+            addTexts(concept, texts);
+            return new MedicationText(codes, texts, display(concept), Optional.empty(), Optional.empty(),
+                    !concept.isEmpty());
         }
-        if (medication instanceof Reference reference && reference.hasReference()) {
-            Optional<Medication> resolved = resolve(owner, reference, lookup);
+        if (medication instanceof Reference reference && (reference.hasReference() || reference.hasDisplay())) {
+            if (reference.hasDisplay()) {
+                texts.add(reference.getDisplay());
+            }
+            Optional<Medication> resolved = reference.hasReference()
+                    ? resolve(owner, reference, lookup) : Optional.empty();
             if (resolved.isPresent()) {
                 Medication med = resolved.get();
                 addCodes(med.getCode(), codes);
-                med.getIngredient().stream().filter(i -> i.hasItemCodeableConcept())
-                        .forEach(i -> addCodes(i.getItemCodeableConcept(), codes));
-                return display(med.getCode());
+                addTexts(med.getCode(), texts);
+                med.getIngredient().stream().filter(i -> i.hasItemCodeableConcept()).forEach(i -> {
+                    addCodes(i.getItemCodeableConcept(), codes);
+                    addTexts(i.getItemCodeableConcept(), texts);
+                });
+                Optional<BigDecimal> strength = med.getIngredient().stream()
+                        .filter(i -> i.hasStrength() && i.getStrength().hasNumerator())
+                        .map(i -> mg(i.getStrength().getNumerator()))
+                        .flatMap(Optional::stream).findFirst();
+                String display = med.getCode().isEmpty()
+                        ? (reference.hasDisplay() ? reference.getDisplay() : "unnamed medication")
+                        : display(med.getCode());
+                return new MedicationText(codes, texts, display, text(med.getForm()), strength, true);
             }
-            return reference.hasDisplay() ? reference.getDisplay() : reference.getReference();
+            String display = reference.hasDisplay() ? reference.getDisplay() : reference.getReference();
+            return new MedicationText(codes, texts, display, Optional.empty(), Optional.empty(),
+                    reference.hasDisplay());
         }
-        return "unspecified medication";
+        return new MedicationText(codes, texts, "unspecified medication", Optional.empty(), Optional.empty(), false);
+    }
+
+    private static void addTexts(CodeableConcept concept, List<String> texts) {
+        if (concept == null) {
+            return;
+        }
+        if (concept.hasText()) {
+            texts.add(concept.getText());
+        }
+        concept.getCoding().stream().filter(Coding::hasDisplay).map(Coding::getDisplay).forEach(texts::add);
     }
 
     private static Optional<Medication> resolve(Resource owner, Reference reference, MedicationLookup lookup) {
@@ -252,46 +324,116 @@ public class TimelineMapper {
             return domain.getContained().stream()
                     .filter(Medication.class::isInstance)
                     .map(Medication.class::cast)
-                    .filter(m -> id.equals(m.getIdElement().getIdPart()) || ref.equals(m.getId()))
+                    .filter(m -> id.equals(m.getIdElement().getIdPart()) || ref.equals(m.getId())
+                            || id.equals(m.getId()))
                     .findFirst();
         }
-        return lookup.find(ref);
+        return lookup.find(ref).or(() -> MedicationIndex.relativeKey(ref).flatMap(lookup::find));
     }
 
     // --- observations and conditions ----------------------------------------------------------------------------
 
-    private Optional<LabResult> labResult(Observation observation) {
+    /**
+     * The liver tests and screens an Observation reports: itself, and each component coded as a liver test (labs that
+     * send a hepatic panel as one Observation with components). Values as labs report them: a Quantity with its
+     * comparator ({@code >1000}), or a string such as "&gt;1000 U/L"; no value with a dataAbsentReason; the unit's
+     * conversion to U/L for ALT and AST (UCUM); a reference range given in another unit converted into the value's.
+     */
+    private List<LabResult> labResults(Observation observation) {
         Optional<String> patientId = patientId(observation.getSubject());
-        LabTest test = observation.getCode().getCoding().stream()
-                .map(coding -> labs.classify(code(coding)))
-                .filter(t -> t != LabTest.OTHER)
-                .findFirst().orElse(LabTest.OTHER);
         Optional<Instant> effective = observation.hasEffectiveDateTimeType()
                 ? instant(observation.getEffectiveDateTimeType().getValue())
                 : observation.hasEffectivePeriod()
                         ? instant(observation.getEffectivePeriod().getStart())
                         : instant(observation.getIssued());
-        if (patientId.isEmpty() || test == LabTest.OTHER || effective.isEmpty()) {
-            return Optional.empty();
+        if (patientId.isEmpty() || effective.isEmpty()) {
+            return List.of();
         }
+        LabResult.Status status = enumValue(LabResult.Status.class, observation.getStatus() == null ? null
+                : observation.getStatus().toCode(), LabResult.Status.UNKNOWN);
+        List<LabResult> results = new ArrayList<>();
+        LabTest test = labTest(observation.getCode());
+        if (test != LabTest.OTHER) {
+            results.add(labResult(patientId.get(), source(observation), test, observation.getCode(), status,
+                    effective.get(), observation.getValue(), observation.getDataAbsentReason(),
+                    observation.getReferenceRange(), screenResult(observation)));
+        }
+        for (Observation.ObservationComponentComponent component : observation.getComponent()) {
+            LabTest componentTest = labTest(component.getCode());
+            if (componentTest.isLiverTest() && componentTest != LabTest.HEPATIC_FUNCTION_PANEL) {
+                results.add(labResult(patientId.get(), source(observation), componentTest, component.getCode(),
+                        status, effective.get(), component.getValue(), component.getDataAbsentReason(),
+                        component.getReferenceRange(), Optional.empty()));
+            }
+        }
+        return results;
+    }
+
+    private LabTest labTest(CodeableConcept code) {
+        return code.getCoding().stream()
+                .map(coding -> labs.classify(code(coding)))
+                .filter(t -> t != LabTest.OTHER)
+                .findFirst().orElse(LabTest.OTHER);
+    }
+
+    private static final java.util.regex.Pattern STRING_VALUE = java.util.regex.Pattern.compile(
+            "^\\s*(<=|>=|<|>)?\\s*(\\d+(?:\\.\\d+)?)\\s*(\\S+)?\\s*$");
+
+    private LabResult labResult(String patientId, SourceRef source, LabTest test, CodeableConcept code,
+                                LabResult.Status status, Instant effective, Type valueElement,
+                                CodeableConcept absentReason,
+                                List<Observation.ObservationReferenceRangeComponent> ranges,
+                                Optional<LabResult.ScreenResult> screen) {
         Optional<BigDecimal> value = Optional.empty();
         Optional<String> unit = Optional.empty();
-        if (observation.hasValueQuantity() && observation.getValueQuantity().hasValue()) {
-            value = plausible(observation.getValueQuantity().getValue());
-            unit = Optional.ofNullable(observation.getValueQuantity().hasCode()
-                    ? observation.getValueQuantity().getCode() : observation.getValueQuantity().getUnit());
+        Optional<LabResult.Comparator> comparator = Optional.empty();
+        if (valueElement instanceof Quantity quantity && quantity.hasValue()) {
+            value = plausible(quantity.getValue());
+            unit = quantityUnit(quantity);
+            comparator = quantity.hasComparator() ? LabResult.Comparator.of(quantity.getComparator().toCode())
+                    : Optional.empty();
+        } else if (valueElement instanceof org.hl7.fhir.r4.model.StringType string && string.hasValue()) {
+            java.util.regex.Matcher matcher = STRING_VALUE.matcher(string.getValue());
+            if (matcher.matches()) {
+                value = plausible(new BigDecimal(matcher.group(2)));
+                comparator = LabResult.Comparator.of(matcher.group(1));
+                unit = Optional.ofNullable(matcher.group(3));
+            }
         }
-        Optional<BigDecimal> upperLimit = observation.getReferenceRange().stream()
-                .filter(range -> range.hasHigh() && range.getHigh().hasValue())
-                .map(range -> range.getHigh().getValue())
-                .findFirst()
-                .flatMap(TimelineMapper::plausible);
-        return Optional.of(new LabResult(patientId.get(),
-                source(observation), test,
-                display(observation.getCode()),
-                enumValue(LabResult.Status.class, observation.getStatus() == null ? null
-                        : observation.getStatus().toCode(), LabResult.Status.UNKNOWN),
-                effective.get(), value, unit, upperLimit, screenResult(observation)));
+        Optional<BigDecimal> factor = unit.flatMap(u -> labs.unitsPerLitre(test, u));
+        Optional<BigDecimal> upperLimit = Optional.empty();
+        for (Observation.ObservationReferenceRangeComponent range : ranges) {
+            if (!range.hasHigh() || !range.getHigh().hasValue()) {
+                continue;
+            }
+            Optional<BigDecimal> high = plausible(range.getHigh().getValue());
+            Optional<String> highUnit = quantityUnit(range.getHigh());
+            if (high.isEmpty()) {
+                continue;
+            }
+            if (highUnit.isEmpty() || unit.isEmpty() || highUnit.get().equals(unit.get())) {
+                upperLimit = high;
+            } else {
+                // A range in another unit (U/L beside a value in ukat/L): convert it into the value's unit.
+                Optional<BigDecimal> highFactor = labs.unitsPerLitre(test, highUnit.get());
+                if (highFactor.isPresent() && factor.isPresent()) {
+                    upperLimit = Optional.of(high.get().multiply(highFactor.get())
+                            .divide(factor.get(), java.math.MathContext.DECIMAL64));
+                }
+            }
+            if (upperLimit.isPresent()) {
+                break;
+            }
+        }
+        Optional<String> absent = absentReason == null || absentReason.isEmpty() ? Optional.empty()
+                : Optional.of(display(absentReason));
+        return new LabResult(patientId, source, test, display(code), status, effective, value, unit, upperLimit,
+                screen, comparator, factor, value.isPresent() ? Optional.empty() : absent);
+    }
+
+    private static Optional<String> quantityUnit(Quantity quantity) {
+        String unit = quantity.hasCode() ? quantity.getCode() : quantity.getUnit();
+        return Optional.ofNullable(unit).filter(u -> !u.isBlank());
     }
 
     /** Positive or negative, from a coded value, a string value or the interpretation. */

@@ -32,7 +32,8 @@ public record RuleProperties(
         BigDecimal defaultAstUpperLimit,
         Severity hepaticConditionSeverity,
         Duration liverTestLookback,
-        Duration overdoseLookback) {
+        Duration overdoseLookback,
+        Duration orderOnFileAfter) {
 
     /** The defaults with this site's overrides applied; {@link Thresholds} checks the result is coherent. */
     public Thresholds thresholds() {
@@ -56,7 +57,8 @@ public record RuleProperties(
                 or(defaultAstUpperLimit, d.defaultAstUpperLimit()),
                 or(hepaticConditionSeverity, d.hepaticConditionSeverity()),
                 or(liverTestLookback, d.liverTestLookback()),
-                or(overdoseLookback, d.overdoseLookback()));
+                or(overdoseLookback, d.overdoseLookback()),
+                or(orderOnFileAfter, d.orderOnFileAfter()));
     }
 
     private static <T> T or(T override, T fallback) {

@@ -19,6 +19,8 @@ import org.ntx.timeline.DrugClass;
  * @param waningUntil  end of the waning band after the last injection, when there was one
  * @param lastInjection the last extended-release injection, when there was one
  * @param evidence     the records that decide the phase
+ * @param decisive     the exposure that decides the phase (its strength: taken, or only an order on file; whether it
+ *                     was recognised from text only)
  */
 public record BlockadeState(
         BlockadePhase phase,
@@ -27,7 +29,8 @@ public record BlockadeState(
         boolean openEnded,
         Optional<Instant> waningUntil,
         Optional<Instant> lastInjection,
-        List<Evidence> evidence) {
+        List<Evidence> evidence,
+        Optional<MedicationExposure> decisive) {
 
     public BlockadeState {
         Objects.requireNonNull(phase, "phase");
@@ -36,6 +39,7 @@ public record BlockadeState(
         Objects.requireNonNull(waningUntil, "waningUntil");
         Objects.requireNonNull(lastInjection, "lastInjection");
         evidence = List.copyOf(evidence);
+        Objects.requireNonNull(decisive, "decisive");
         if (phase != BlockadePhase.NONE && (formulation.isEmpty() || activeUntil.isEmpty())) {
             throw new IllegalArgumentException("a blockade in phase " + phase + " needs a formulation and an end");
         }
@@ -43,7 +47,17 @@ public record BlockadeState(
 
     static BlockadeState none() {
         return new BlockadeState(BlockadePhase.NONE, Optional.empty(), Optional.empty(), false, Optional.empty(),
-                Optional.empty(), List.of());
+                Optional.empty(), List.of(), Optional.empty());
+    }
+
+    /** The blockade rests only on an old active order nothing supports: not known to be taken. */
+    public boolean onFileOnly() {
+        return decisive.filter(MedicationExposure::onFileOnly).isPresent();
+    }
+
+    /** The blockade rests on a record recognised from its text, not its codes. */
+    public boolean textOnly() {
+        return decisive.filter(exposure -> exposure.event().textOnly()).isPresent();
     }
 
     /** ACTIVE or WANING: opioids are, or may still be, blocked. */

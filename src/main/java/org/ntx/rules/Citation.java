@@ -53,7 +53,23 @@ public enum Citation {
             + " 90-day look-back and default ULNs are configurable service defaults"),
     /** REFERENCE.md §3. */
     OVERDOSE_AFTER_LAPSE("Vivitrol PI §5.1 and tablets label Warnings: tolerance is lost after naltrexone stops;"
-            + " Vivitrol PI §2.2: strongly consider prescribing naloxone");
+            + " Vivitrol PI §2.2: strongly consider prescribing naloxone"),
+    /** Label sections found with the search tool (DailyMed, openFDA, manufacturer pages); see README CDS section. */
+    PRODUCT_EXPOSURE("Product exposure ends the opioid-free clock: Sublocade PI §2 (monthly, at least 26 days between"
+            + " doses); Brixadi PI §2 (weekly and monthly formulations); Probuphine PI §2 (implants for 6 months,"
+            + " removed by the end of the sixth month); transdermal systems per their RxNorm wear time (72 h fentanyl,"
+            + " 168 h buprenorphine); methadone maintenance once daily"),
+    /** Vivitrol PI §4 and §7 (openFDA label), tablets label Contraindications (REFERENCE.md §2). */
+    CONCURRENT_ORDERS("Vivitrol PI §4 Contraindications (patients receiving opioid analgesics) and §7 Drug"
+            + " Interactions (naltrexone antagonizes opioid-containing medicines); naltrexone tablets label,"
+            + " Contraindications"),
+    /** Thresholds#orderOnFileAfter. */
+    ORDER_ON_FILE("Design choice (configurable, ntx.rules.order-on-file-after, 90 days): an active order that no"
+            + " dispense, administration or statement has supported for 90 days is an order on file, not known to be"
+            + " taken; findings resting on it are warnings at most"),
+    /** README CDS section. */
+    TEXT_ONLY("Design choice: a finding that rests only on records recognised from their text, not their codes, is a"
+            + " warning at most");
 
     private final String text;
 

@@ -46,6 +46,23 @@ final class InductionWindowRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of(
+                Citation.OPIOID_FREE_INTERVAL,
+                Citation.ORAL_CONTRAINDICATIONS,
+                Citation.LYBALVI_OPIOID_FREE_INTERVAL,
+                Citation.INDUCTION_SEVERITY,
+                Citation.ORDER_ON_FILE,
+                Citation.PRODUCT_EXPOSURE,
+                Citation.TEXT_ONLY);
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of("shortActingOpioidFreeWindow", "longActingOpioidFreeWindow", "samidorphanLongActingOpioidFreeWindow", "positiveScreenWindow", "inductionCriticalRecency", "orderOnFileAfter");
+    }
+
+    @Override
     public String checks() {
         return "opioid-free window before naltrexone";
     }
@@ -71,6 +88,24 @@ final class InductionWindowRule implements NaltrexoneRule {
                 .toList();
     }
 
+    /** Only opioid orders on file, not known to be taken, keep the window open: a warning that names their dates. */
+    private Finding onFile(MedicationEvent draft, OpioidFreeWindow window) {
+        String antagonist = ClinicalText.formulation(draft.drugClass());
+        String summary = "Active opioid order from " + ClinicalText.date(window.lastExposure())
+                + " on file (not known to be taken): confirm no opioid use before " + antagonist;
+        StringBuilder detail = new StringBuilder(draft.display())
+                .append(" blocks opioid receptors. The record holds active opioid orders that nothing since (no"
+                        + " dispense, administration or report) shows are taken:\n\n");
+        window.evidence().forEach(evidence -> detail.append("- ").append(evidence.description()).append('\n'));
+        detail.append("\nIf the patient still takes them, the antagonist may precipitate withdrawal. Ask, check the"
+                + " prescription monitoring programme, and consider a naloxone challenge; discontinue the old orders if"
+                + " they are no longer taken.\n");
+        return Finding.clinical(topic(), Severity.WARNING, summary, detail.toString(), window.evidence(),
+                List.of(Citation.OPIOID_FREE_INTERVAL, Citation.ORAL_CONTRAINDICATIONS, Citation.ORDER_ON_FILE),
+                List.of(SuggestedAction.REMOVE_DRAFT_ORDER, SuggestedAction.NALOXONE_CHALLENGE),
+                List.of(draft.source()));
+    }
+
     private Duration longActingWindow(MedicationEvent draft) {
         Duration configured = thresholds.longActingOpioidFreeWindow();
         Duration lybalvi = thresholds.samidorphanLongActingOpioidFreeWindow();
@@ -80,8 +115,12 @@ final class InductionWindowRule implements NaltrexoneRule {
     }
 
     private Finding finding(MedicationEvent draft, OpioidFreeWindow window, Instant asOf) {
+        if (window.onFileOnly()) {
+            return onFile(draft, window);
+        }
         boolean recent = !window.lastExposure().isBefore(asOf.minus(thresholds.inductionCriticalRecency()));
-        boolean critical = window.opioidOngoing() || recent;
+        boolean textAlone = draft.textOnly() && window.textOnly();
+        boolean critical = (window.opioidOngoing() || recent) && !textAlone;
         String antagonist = ClinicalText.formulation(draft.drugClass());
         String closes = ClinicalText.date(window.closesAt());
         String summary = window.opioidOngoing()
@@ -103,6 +142,12 @@ final class InductionWindowRule implements NaltrexoneRule {
         }
         detail.append("- Precipitated withdrawal can be severe; no test fully confirms an adequate opioid-free"
                 + " period.\n");
+        if (draft.textOnly()) {
+            detail.append("- The naltrexone order was ").append(OpioidBlockadeConflictRule.TEXT_NOTE).append(".\n");
+        }
+        if (window.textOnly()) {
+            detail.append("- The opioid on record was recognised from its text, not its codes.\n");
+        }
         List<Citation> citations = new ArrayList<>(List.of(Citation.OPIOID_FREE_INTERVAL,
                 Citation.ORAL_CONTRAINDICATIONS));
         if (draft.drugClass() == DrugClass.SAMIDORPHAN_COMBINATION) {
@@ -110,6 +155,12 @@ final class InductionWindowRule implements NaltrexoneRule {
         }
         if (critical) {
             citations.add(Citation.INDUCTION_SEVERITY);
+        }
+        if (window.productExposure()) {
+            citations.add(Citation.PRODUCT_EXPOSURE);
+        }
+        if (textAlone) {
+            citations.add(Citation.TEXT_ONLY);
         }
         List<SuggestedAction> suggestions = window.opioidOngoing()
                 ? List.of(SuggestedAction.REMOVE_DRAFT_ORDER)

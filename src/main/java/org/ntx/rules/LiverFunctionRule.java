@@ -54,6 +54,16 @@ final class LiverFunctionRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of(Citation.HEPATOTOXICITY, Citation.TRIAL_LIVER_EXCLUSION, Citation.LIVER_CRITICAL_MULTIPLE, Citation.LIVER_MONITORING);
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of("liverWarningMultiple", "liverCriticalMultiple", "defaultAltUpperLimit", "defaultAstUpperLimit", "hepaticConditionSeverity", "liverTestLookback");
+    }
+
+    @Override
     public String checks() {
         return "liver function before naltrexone";
     }
@@ -100,6 +110,7 @@ final class LiverFunctionRule implements NaltrexoneRule {
         StringBuilder detail = new StringBuilder("Latest liver results:\n\n");
         latest.forEach(liver -> detail.append("- ").append(liver.describe())
                 .append(liver.upperLimitFromResult() ? "" : ", against the default ULN").append('\n'));
+        detail.append(withoutValue(input));
         detail.append("\nNaltrexone can cause hepatocellular injury. ")
                 .append(critical ? "This service treats values above " + limit + "x ULN as a stop: recheck liver tests"
                         + " and find the cause before starting."
@@ -157,12 +168,24 @@ final class LiverFunctionRule implements NaltrexoneRule {
                 .map(result -> "The last aminotransferase result is from " + ClinicalText.date(result.effective())
                         + ".")
                 .orElse("No ALT or AST result is on record.")
-                + " Order a hepatic function panel (ALT, AST, bilirubin) before starting naltrexone.\n";
+                + " Order a hepatic function panel (ALT, AST, bilirubin) before starting naltrexone.\n"
+                + withoutValue(input);
         List<Evidence> evidence = last
                 .map(result -> List.of(new Evidence(result.source(), result.display(), result.effective())))
                 .orElse(List.of());
         return Optional.of(Finding.clinical(topic(), Severity.INFO, summary, detail, evidence,
                 List.of(Citation.LIVER_MONITORING), List.of(SuggestedAction.ORDER_HEPATIC_FUNCTION_PANEL), drafts));
+    }
+
+    /** Later ALT/AST results the lab reported without a value, so the card does not pass them over in silence. */
+    private String withoutValue(RuleInput input) {
+        StringBuilder text = new StringBuilder();
+        for (LabResult result : liverTests.laterWithoutValue(input.timeline(), input.asOf())) {
+            text.append("- ").append(result.test().name()).append(" on ").append(ClinicalText.date(result.effective()))
+                    .append(" has no value").append(result.absentReason().map(reason -> " (" + reason + ")").orElse(""))
+                    .append(": it could not be read as a result.\n");
+        }
+        return text.toString();
     }
 
     private static List<MedicationEvent> naltrexoneDrafts(RuleInput input) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.ntx.timeline.LabResult;
 import org.ntx.timeline.LabTest;
 import org.ntx.timeline.SourceRef;
 
@@ -19,6 +20,9 @@ import org.ntx.timeline.SourceRef;
  * @param multipleOfUpperLimit value / ULN to two decimals; empty when no ULN applies
  * @param effective            when the specimen was taken
  * @param source               the Observation
+ * @param comparator           the value is a bound ({@code >1000}): a lower bound exceeds a limit when the bound does
+ * @param defaultLimitNote     for a default ULN given in U/L and applied to a result in another unit: "40 U/L =
+ *                             0.67 ukat/L"
  */
 public record LiverResult(
         LabTest test,
@@ -28,7 +32,9 @@ public record LiverResult(
         boolean upperLimitFromResult,
         Optional<BigDecimal> multipleOfUpperLimit,
         Instant effective,
-        SourceRef source) {
+        SourceRef source,
+        Optional<LabResult.Comparator> comparator,
+        Optional<String> defaultLimitNote) {
 
     public LiverResult {
         Objects.requireNonNull(test, "test");
@@ -38,19 +44,32 @@ public record LiverResult(
         Objects.requireNonNull(multipleOfUpperLimit, "multipleOfUpperLimit");
         Objects.requireNonNull(effective, "effective");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(comparator, "comparator");
+        Objects.requireNonNull(defaultLimitNote, "defaultLimitNote");
     }
 
-    /** Strictly above {@code multiple} times the ULN; false when no ULN applies. */
+    /**
+     * Strictly above {@code multiple} times the ULN; false when no ULN applies. A value reported as "&gt;1000" is at
+     * least its bound, so it exceeds when the bound does; one reported as "&lt;10" is at most its bound and is never
+     * taken to exceed.
+     */
     public boolean exceeds(BigDecimal multiple) {
+        if (comparator.filter(c -> !c.isLowerBound()).isPresent()) {
+            return false;
+        }
         return upperLimit.filter(limit -> value.compareTo(limit.multiply(multiple)) > 0).isPresent();
     }
 
     /** "ALT 250 U/L (6.3x ULN) on 2026-03-05". */
     String describe() {
         StringBuilder text = new StringBuilder(test.name()).append(' ')
+                .append(comparator.map(LabResult.Comparator::symbol).orElse(""))
                 .append(value.stripTrailingZeros().toPlainString());
         unit.ifPresent(u -> text.append(' ').append(u));
-        multipleOfUpperLimit.ifPresent(m -> text.append(" (").append(ClinicalText.multiple(m)).append(')'));
+        multipleOfUpperLimit.ifPresent(m -> text.append(" (")
+                .append(comparator.filter(LabResult.Comparator::isLowerBound).isPresent() ? "above " : "")
+                .append(ClinicalText.multiple(m))
+                .append(defaultLimitNote.map(note -> "; default ULN " + note).orElse("")).append(')'));
         return text.append(" on ").append(ClinicalText.date(effective)).toString();
     }
 

@@ -10,6 +10,12 @@ interface NaltrexoneRule {
 
     Topic topic();
 
+    /** Every source a finding of this rule may cite (a scenario test holds each finding to it); for the card pages. */
+    List<Citation> citations();
+
+    /** The {@link Thresholds} components this rule reads, by name; for the card pages. */
+    List<String> thresholds();
+
     /** What the rule checks, for a sentence such as "could not check: opioid blockade conflicts". */
     String checks();
 

@@ -3,7 +3,9 @@ package org.ntx.rules;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.ntx.timeline.PatientTimeline;
 
@@ -24,11 +26,12 @@ public final class NaltrexoneRules {
         this.thresholds = thresholds;
         OpioidBlockade blockade = new OpioidBlockade(thresholds);
         this.rules = List.of(
-                new OpioidBlockadeConflictRule(blockade),
+                new OpioidBlockadeConflictRule(blockade, thresholds),
                 new InductionWindowRule(thresholds),
                 new LiverFunctionRule(thresholds),
                 new OverdoseRiskRule(blockade, thresholds),
-                new TreatmentStatusRule(thresholds));
+                new TreatmentStatusRule(thresholds),
+                new UnreadableMedicationRule());
     }
 
     /** All findings for this request; never empty merely because data was missing. */
@@ -47,5 +50,41 @@ public final class NaltrexoneRules {
 
     public Thresholds thresholds() {
         return thresholds;
+    }
+
+    /** What each topic's card rests on, in the order the rules are listed; the data-unavailable card last. */
+    public List<TopicBasis> basis() {
+        List<TopicBasis> basis = new ArrayList<>();
+        for (NaltrexoneRule rule : rules) {
+            if (rule.topic() == Topic.DATA_UNAVAILABLE) {
+                continue; // described once, below
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String name : rule.thresholds()) {
+                values.put(name, thresholdValue(name));
+            }
+            basis.add(new TopicBasis(rule.topic(), rule.checks(), values, rule.citations()));
+        }
+        basis.add(new TopicBasis(Topic.DATA_UNAVAILABLE, "whether the data each check needs could be read, and whether each medication could be classified",
+                Map.of(), List.of()));
+        return List.copyOf(basis);
+    }
+
+    private String thresholdValue(String name) {
+        for (java.lang.reflect.RecordComponent component : Thresholds.class.getRecordComponents()) {
+            if (component.getName().equals(name)) {
+                try {
+                    Object value = component.getAccessor().invoke(thresholds);
+                    return value instanceof java.time.Duration d ? describe(d) : String.valueOf(value);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Cannot read threshold " + name, e);
+                }
+            }
+        }
+        throw new IllegalStateException("A rule names a threshold that does not exist: " + name);
+    }
+
+    private static String describe(java.time.Duration duration) {
+        return duration.toHours() % 24 == 0 ? duration.toDays() + " days" : duration.toHours() + " hours";
     }
 }

@@ -26,7 +26,9 @@ import org.ntx.timeline.PatientTimeline;
  *       {@link Thresholds#combinationTail()} (24 h, design choice, REFERENCE.md §7).</li>
  * </ul>
  * The blocker that protects longest decides the phase. Records after {@code asOf} are ignored, so a historical
- * {@code asOf} gives the historical answer.
+ * {@code asOf} gives the historical answer. Records are read through {@link MedicationExposure}: an old active order
+ * nothing supports is only "on file, not known to be taken"; it makes the blockade ACTIVE (on file only) when no taken
+ * record blocks now and it was written after the last taken one, and the rules then warn at most.
  */
 public final class OpioidBlockade {
 
@@ -37,11 +39,31 @@ public final class OpioidBlockade {
     }
 
     public BlockadeState asOf(PatientTimeline timeline, Instant asOf) {
-        List<Protection> protections = timeline.medications().stream()
-                .filter(event -> event.drugClass().blocksOpioids())
-                .flatMap(event -> MedicationExposure.of(event, asOf).stream())
+        List<Protection> all = MedicationExposure.all(timeline, asOf, thresholds, DrugClass::blocksOpioids).stream()
                 .map(this::protection)
                 .toList();
+        List<Protection> protections = all.stream().filter(p -> !p.exposure().onFileOnly()).toList();
+        BlockadeState taken = fromTaken(protections, asOf);
+        if (taken.blocksOpioids()) {
+            return taken;
+        }
+        Optional<Instant> lastTaken = protections.stream().map(p -> p.exposure().event().start())
+                .max(Comparator.naturalOrder());
+        Optional<Protection> onFile = all.stream()
+                .filter(p -> p.exposure().onFileOnly())
+                .filter(p -> !asOf.isAfter(p.until()))
+                .filter(p -> lastTaken.filter(t -> !p.exposure().event().start().isAfter(t)).isEmpty())
+                .max(Comparator.comparing(p -> p.exposure().event().start()));
+        if (onFile.isPresent()) {
+            Protection order = onFile.get();
+            return new BlockadeState(BlockadePhase.ACTIVE, Optional.of(order.exposure().event().drugClass()),
+                    Optional.of(order.until()), order.exposure().openEnded(), taken.waningUntil(),
+                    taken.lastInjection(), List.of(order.exposure().evidence()), Optional.of(order.exposure()));
+        }
+        return taken;
+    }
+
+    private BlockadeState fromTaken(List<Protection> protections, Instant asOf) {
         Optional<Protection> longest = protections.stream().max(Comparator.comparing(Protection::until));
         if (longest.isEmpty()) {
             return BlockadeState.none();
@@ -71,7 +93,8 @@ public final class OpioidBlockade {
             phase = BlockadePhase.LAPSED;
         }
         return new BlockadeState(phase, Optional.of(formulation), Optional.of(decisive.until()),
-                decisive.exposure().openEnded(), waningUntil, lastInjection.map(MedicationEvent::start), evidence);
+                decisive.exposure().openEnded(), waningUntil, lastInjection.map(MedicationEvent::start), evidence,
+                Optional.of(decisive.exposure()));
     }
 
     private Protection protection(MedicationExposure exposure) {

@@ -38,6 +38,16 @@ final class OverdoseRiskRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of(Citation.OVERDOSE_AFTER_LAPSE, Citation.VIVITROL_BLOCKADE, Citation.ORAL_BLOCKADE, Citation.COMBINATION_BLOCKADE, Citation.VIVITROL_DOSING);
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of("overdoseLookback", "extendedReleaseBlockade", "oralTail50Mg", "combinationTail");
+    }
+
+    @Override
     public String checks() {
         return "overdose risk after naltrexone lapse";
     }

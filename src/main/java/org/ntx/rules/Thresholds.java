@@ -58,6 +58,14 @@ import java.util.Optional;
  * @param overdoseLookback         a blockade that lapsed within this period means lost tolerance worth a warning: 90
  *                                 days. Design choice; the label warns after stopping without a time limit (Vivitrol
  *                                 PI §5.1, tablets label Warnings, REFERENCE.md §3), and an alert must end somewhere.
+ * @param orderOnFileAfter         evidence strength of an "active" order: it counts as the drug being taken for this
+ *                                 long after it was written, or after the latest dispense, administration or statement
+ *                                 of the same drug that supports it: 90 days. Past that, an order whose stated supply,
+ *                                 refills or validity (or none at all) would reach today is only an "order on file, not
+ *                                 known to be taken": its findings are warnings at most and give the order's date.
+ *                                 Design choice (REFERENCE.md §1 has no figure): 90 days covers the longest usual
+ *                                 outpatient fill (a 90-day supply) and the usual 30-day fill plus two missed refills;
+ *                                 an EHR leaves PRN and discontinued-in-practice orders "active" for years.
  */
 public record Thresholds(
         Duration extendedReleaseBlockade,
@@ -78,7 +86,8 @@ public record Thresholds(
         BigDecimal defaultAstUpperLimit,
         Severity hepaticConditionSeverity,
         Duration liverTestLookback,
-        Duration overdoseLookback) {
+        Duration overdoseLookback,
+        Duration orderOnFileAfter) {
 
     private static final BigDecimal ONE_HUNDRED_MG = BigDecimal.valueOf(100);
     private static final BigDecimal ONE_HUNDRED_FIFTY_MG = BigDecimal.valueOf(150);
@@ -103,6 +112,7 @@ public record Thresholds(
         Objects.requireNonNull(hepaticConditionSeverity, "hepaticConditionSeverity");
         positive(liverTestLookback, "liverTestLookback");
         positive(overdoseLookback, "overdoseLookback");
+        positive(orderOnFileAfter, "orderOnFileAfter");
         if (extendedReleaseWaningEnd.compareTo(extendedReleaseBlockade) < 0) {
             throw new IllegalArgumentException("extendedReleaseWaningEnd must not be shorter than the blockade");
         }
@@ -136,7 +146,23 @@ public record Thresholds(
                 BigDecimal.valueOf(40),
                 Severity.WARNING,
                 Duration.ofDays(90),
+                Duration.ofDays(90),
                 Duration.ofDays(90));
+    }
+
+    /** The 19-value form of the first releases: {@link #orderOnFileAfter()} gets its default. */
+    public Thresholds(Duration extendedReleaseBlockade, Duration extendedReleaseWaningEnd, Duration injectionInterval,
+            Duration oralTail50Mg, Duration oralTail100Mg, Duration oralTail150Mg, Duration combinationTail,
+            Duration shortActingOpioidFreeWindow, Duration longActingOpioidFreeWindow,
+            Duration samidorphanLongActingOpioidFreeWindow, Duration positiveScreenWindow,
+            Duration inductionCriticalRecency, BigDecimal liverWarningMultiple, BigDecimal liverCriticalMultiple,
+            BigDecimal defaultAltUpperLimit, BigDecimal defaultAstUpperLimit, Severity hepaticConditionSeverity,
+            Duration liverTestLookback, Duration overdoseLookback) {
+        this(extendedReleaseBlockade, extendedReleaseWaningEnd, injectionInterval, oralTail50Mg, oralTail100Mg,
+                oralTail150Mg, combinationTail, shortActingOpioidFreeWindow, longActingOpioidFreeWindow,
+                samidorphanLongActingOpioidFreeWindow, positiveScreenWindow, inductionCriticalRecency,
+                liverWarningMultiple, liverCriticalMultiple, defaultAltUpperLimit, defaultAstUpperLimit,
+                hepaticConditionSeverity, liverTestLookback, overdoseLookback, Duration.ofDays(90));
     }
 
     /** A copy with a different long-acting opioid-free window (sites following "up to two weeks" set 14 days). */
@@ -145,7 +171,7 @@ public record Thresholds(
                 oralTail100Mg, oralTail150Mg, combinationTail, shortActingOpioidFreeWindow, window,
                 samidorphanLongActingOpioidFreeWindow, positiveScreenWindow, inductionCriticalRecency,
                 liverWarningMultiple, liverCriticalMultiple, defaultAltUpperLimit, defaultAstUpperLimit,
-                hepaticConditionSeverity, liverTestLookback, overdoseLookback);
+                hepaticConditionSeverity, liverTestLookback, overdoseLookback, orderOnFileAfter);
     }
 
     /** A copy with a different severity for active acute hepatitis or liver failure. */
@@ -154,7 +180,16 @@ public record Thresholds(
                 oralTail100Mg, oralTail150Mg, combinationTail, shortActingOpioidFreeWindow, longActingOpioidFreeWindow,
                 samidorphanLongActingOpioidFreeWindow, positiveScreenWindow, inductionCriticalRecency,
                 liverWarningMultiple, liverCriticalMultiple, defaultAltUpperLimit, defaultAstUpperLimit, severity,
-                liverTestLookback, overdoseLookback);
+                liverTestLookback, overdoseLookback, orderOnFileAfter);
+    }
+
+    /** A copy with a different evidence window for unsupported active orders. */
+    public Thresholds withOrderOnFileAfter(Duration window) {
+        return new Thresholds(extendedReleaseBlockade, extendedReleaseWaningEnd, injectionInterval, oralTail50Mg,
+                oralTail100Mg, oralTail150Mg, combinationTail, shortActingOpioidFreeWindow, longActingOpioidFreeWindow,
+                samidorphanLongActingOpioidFreeWindow, positiveScreenWindow, inductionCriticalRecency,
+                liverWarningMultiple, liverCriticalMultiple, defaultAltUpperLimit, defaultAstUpperLimit,
+                hepaticConditionSeverity, liverTestLookback, overdoseLookback, window);
     }
 
     /** The blockade after the last oral naltrexone dose of this strength; unknown strength as 50 mg. */

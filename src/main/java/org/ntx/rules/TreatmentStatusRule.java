@@ -27,6 +27,21 @@ final class TreatmentStatusRule implements NaltrexoneRule {
     }
 
     @Override
+    public List<Citation> citations() {
+        return List.of(
+                Citation.VIVITROL_BLOCKADE,
+                Citation.ORAL_BLOCKADE,
+                Citation.COMBINATION_BLOCKADE,
+                Citation.VIVITROL_DOSING,
+                Citation.ORDER_ON_FILE);
+    }
+
+    @Override
+    public List<String> thresholds() {
+        return List.of("extendedReleaseBlockade", "extendedReleaseWaningEnd", "injectionInterval", "orderOnFileAfter");
+    }
+
+    @Override
     public String checks() {
         return "naltrexone treatment status";
     }
@@ -52,7 +67,10 @@ final class TreatmentStatusRule implements NaltrexoneRule {
         String name = ClinicalText.formulation(formulation);
         String until = ClinicalText.date(blockade.activeUntil().orElseThrow());
         String summary = switch (blockade.phase()) {
-            case ACTIVE -> blockade.openEnded()
+            case ACTIVE -> blockade.onFileOnly()
+                    ? "Order for " + name + " on file since " + ClinicalText.date(blockade.decisive().orElseThrow()
+                            .event().start()) + ": not known to be taken (no dispense or administration since)"
+                    : blockade.openEnded()
                     ? "On " + name + ": opioid blockade active (no end date recorded)"
                     : "On " + name + ": opioid blockade active until " + until;
             case WANING -> "On " + name + ": blockade waning since " + until + ", gone by "
@@ -76,6 +94,9 @@ final class TreatmentStatusRule implements NaltrexoneRule {
         List<Evidence> evidence = new ArrayList<>(blockade.evidence());
         status.latestLiverResults().stream().map(LiverResult::evidence).forEach(evidence::add);
         List<Citation> citations = new ArrayList<>(OpioidBlockadeConflictRule.citationsFor(formulation));
+        if (blockade.onFileOnly()) {
+            citations.add(Citation.ORDER_ON_FILE);
+        }
         if (status.nextInjectionDue().isPresent()) {
             citations.add(Citation.VIVITROL_DOSING);
         }

@@ -27,6 +27,12 @@ class AuditConfig {
     }
 
     @Bean
+    UnauthenticatedRequests unauthenticatedRequests(AuditTrail trail, AuditProperties audit, MeterRegistry meters,
+                                                    Clock clock) {
+        return new UnauthenticatedRequests(trail, meters, clock, audit.unauthenticatedInterval());
+    }
+
+    @Bean
     PatientDataAccess patientDataAccess(SecurityProperties security, AuditTrail trail, Clock clock) {
         return new PatientDataAccess(security.enabled(), trail, clock);
     }

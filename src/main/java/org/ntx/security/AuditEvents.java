@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,6 +39,10 @@ final class AuditEvents {
 
     static AuditEvent fhirInteraction(FhirAuditRecord record) {
         AuditEvent event = base(record.recorded(), record.status());
+        if (!record.warnings().isEmpty()) {
+            // e.g. a claimed profile the server does not know (profiles.ProfileClaims): stored, not validated.
+            event.setOutcomeDesc(event.getOutcomeDesc() + "; warnings: " + String.join("; ", record.warnings()));
+        }
         Interaction interaction = Interaction.of(record.interaction());
         event.getType().setSystem(AUDIT_EVENT_TYPE).setCode("rest").setDisplay("RESTful Operation");
         event.addSubtype(new Coding(RESTFUL_INTERACTION, interaction.code, null));
@@ -68,13 +73,61 @@ final class AuditEvents {
         }
         Set<String> resources = new LinkedHashSet<>();
         if (record.target() != null && record.query() == null) {
-            resourceEntity(event, record.target(), record.targetExists());
+            AuditEvent.AuditEventEntityComponent target =
+                    resourceEntity(event, record.target(), record.targetExists());
+            if (record.operation() != null) {
+                target.setDescription("operation " + record.operation());
+            }
             resources.add(record.target());
+        } else if (record.target() == null && record.operation() != null) {
+            event.addEntity().setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"))
+                    .setName(record.operation()).setDescription("server-level operation");
         }
         for (String returned : record.returned()) {
             if (resources.add(returned)) {
                 resourceEntity(event, returned, true);
             }
+        }
+        return event;
+    }
+
+    /**
+     * Requests refused with 401 in one interval, as counts.
+     *
+     * @param counts        by {@code "<area> <reason>"}, e.g. {@code "fhir no-token"}
+     * @param addresses     the client addresses seen (at most {@link UnauthenticatedRequests#MAX_ADDRESSES})
+     * @param moreAddresses how many more distinct addresses there were
+     */
+    record Refusals(Instant from, Instant to, Map<String, Long> counts, Set<String> addresses, long moreAddresses) {
+        long total() {
+            return counts.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    static AuditEvent unauthenticated(Refusals refusals) {
+        AuditEvent event = base(refusals.to(), 401);
+        event.getType().setSystem(DICOM).setCode("110114").setDisplay("User Authentication");
+        event.addSubtype(new Coding(DICOM, "110122", "Login"));
+        event.setAction(AuditEventAction.E);
+        event.getPeriod().setStart(Date.from(refusals.from())).setEnd(Date.from(refusals.to()));
+        event.setOutcomeDesc("HTTP 401: " + refusals.total() + " request(s) refused without valid authentication");
+        if (refusals.addresses().isEmpty()) {
+            event.addAgent().setRequestor(true).getWho().setDisplay("anonymous");
+        }
+        for (String address : refusals.addresses().stream().sorted().toList()) {
+            event.addAgent().setRequestor(true).setWho(new Reference().setDisplay("anonymous"))
+                    .getNetwork().setAddress(address).setType(AuditEvent.AuditEventAgentNetworkType._2);
+        }
+        AuditEvent.AuditEventEntityComponent entity = event.addEntity()
+                .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"))
+                .setName("refused-authentication")
+                .setDescription("Requests refused with 401 between " + refusals.from() + " and " + refusals.to());
+        entity.addDetail().setType("refused").setValue(new StringType(Long.toString(refusals.total())));
+        refusals.counts().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(count -> entity.addDetail()
+                .setType(count.getKey()).setValue(new StringType(Long.toString(count.getValue()))));
+        if (refusals.moreAddresses() > 0) {
+            entity.addDetail().setType("more-addresses")
+                    .setValue(new StringType(Long.toString(refusals.moreAddresses())));
         }
         return event;
     }
@@ -144,13 +197,15 @@ final class AuditEvents {
         }
     }
 
-    private static void resourceEntity(AuditEvent event, String resource, boolean exists) {
+    private static AuditEvent.AuditEventEntityComponent resourceEntity(AuditEvent event, String resource,
+                                                                        boolean exists) {
         AuditEvent.AuditEventEntityComponent entity = event.addEntity()
                 .setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"))
                 .setName(resource);
         if (exists && resource.contains("/")) {
             entity.setWhat(new Reference(resource));
         }
+        return entity;
     }
 
     /** The FHIR interaction code and the CRUDE action of a HAPI operation type. */

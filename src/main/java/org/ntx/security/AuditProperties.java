@@ -16,13 +16,16 @@ import java.time.Duration;
  * @param queueCapacity records waiting to be stored; beyond it a request waits up to {@code enqueueTimeout}
  * @param enqueueTimeout how long a request may wait for room in a full queue before its record is dropped and
  *                      counted ({@code ntx.audit.dropped})
+ * @param unauthenticatedInterval how often, at most, one AuditEvent counts the requests refused with 401 since the
+ *                      last ({@link UnauthenticatedRequests})
  */
 @Validated
 @ConfigurationProperties("ntx.security.audit")
 public record AuditProperties(
         Boolean enabled,
         @DefaultValue("10000") @Min(1) int queueCapacity,
-        @DefaultValue("200ms") Duration enqueueTimeout) {
+        @DefaultValue("200ms") Duration enqueueTimeout,
+        @DefaultValue("1m") Duration unauthenticatedInterval) {
 
     boolean active(boolean securityEnabled) {
         return enabled == null ? securityEnabled : enabled;

@@ -66,7 +66,7 @@ public class AuditTrail implements AutoCloseable {
 
     /** A trail that records nothing, for code run outside the server (tests, tools). */
     public static AuditTrail inactive() {
-        return new AuditTrail(event -> { }, false, new AuditProperties(false, 1, Duration.ZERO),
+        return new AuditTrail(event -> { }, false, new AuditProperties(false, 1, Duration.ZERO, Duration.ofMinutes(1)),
                 new SimpleMeterRegistry(), Clock.systemUTC());
     }
 
@@ -79,6 +79,13 @@ public class AuditTrail implements AutoCloseable {
     public void cdsCall(CdsAuditRecord record) {
         if (active) {
             submit(AuditEvents.cdsCall(record, clock.instant()), "CDS call to " + record.serviceId());
+        }
+    }
+
+    /** Records how many requests were refused for want of authentication in one interval. */
+    void unauthenticated(AuditEvents.Refusals refusals) {
+        if (active) {
+            submit(AuditEvents.unauthenticated(refusals), "count of refused authentications");
         }
     }
 

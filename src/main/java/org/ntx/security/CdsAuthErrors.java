@@ -27,21 +27,25 @@ final class CdsAuthErrors implements AuthenticationEntryPoint, AccessDeniedHandl
     private static final Logger log = LoggerFactory.getLogger(CdsAuthErrors.class);
 
     private final ObjectMapper json;
+    private final UnauthenticatedRequests unauthenticated;
     private final BearerTokenAuthenticationEntryPoint bearerChallenge = new BearerTokenAuthenticationEntryPoint();
 
-    CdsAuthErrors(ObjectMapper json) {
+    CdsAuthErrors(ObjectMapper json, UnauthenticatedRequests unauthenticated) {
         this.json = json;
+        this.unauthenticated = unauthenticated;
     }
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
             throws IOException {
         bearerChallenge.commence(request, response, failure);
+        unauthenticated.refused(request, failure instanceof OAuth2AuthenticationException);
         String message = failure instanceof OAuth2AuthenticationException oauth
                 && oauth.getError().getDescription() != null
                 ? oauth.getError().getDescription()
                 : "CDS Hooks calls must carry a JWT signed by a trusted CDS client (Authorization: Bearer)";
-        log.info("Refused CDS call {} {}: {}", request.getMethod(), request.getRequestURI(), message);
+        // The path only (canonical, see server.CanonicalRequests); the message is ours and never repeats the token.
+        log.warn("Refused CDS call {} {}: {}", request.getMethod(), request.getRequestURI(), message);
         write(response, HttpStatus.valueOf(response.getStatus()), message);
     }
 

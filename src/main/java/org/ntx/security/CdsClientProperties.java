@@ -30,9 +30,11 @@ public record CdsClientProperties(
         @DefaultValue("100000") @Min(1) int cdsReplayCacheSize) {
 
     /**
-     * @param issuer the client's {@code iss}, e.g. {@code https://sandbox.cds-hooks.org}
-     * @param jwks   the client's public keys, configured out of band; empty when only an allowlisted {@code jku}
-     *               supplies them
+     * @param issuer      the client's {@code iss}, e.g. {@code https://sandbox.cds-hooks.org}
+     * @param jwks        the client's public keys, configured out of band; empty when only an allowlisted
+     *                    {@code jku} supplies them
+     * @param fhirServers the FHIR base URLs this client may name as {@code fhirServer} (and so have us read with the
+     *                    token it lends); empty: none, the client must prefetch or the own store is read
      */
-    public record TrustedClient(@NotBlank String issuer, String jwks) {}
+    public record TrustedClient(@NotBlank String issuer, String jwks, @DefaultValue List<String> fhirServers) {}
 }

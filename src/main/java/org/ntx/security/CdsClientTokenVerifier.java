@@ -32,8 +32,8 @@ import java.util.function.Function;
 
 /**
  * Verifies the JWT a CDS Hooks client sends with every service call (CDS Hooks 2.0, "Trusting CDS Clients"): signed
- * with an asymmetric algorithm by a key of a configured client, {@code aud} the service URL called, {@code exp} and
- * {@code iat} within the clock skew, {@code exp} at most 5 minutes ahead, and {@code jti} never seen before.
+ * with an asymmetric algorithm by a key of a configured client, {@code aud} the service URL called, {@code exp},
+ * {@code iat} and (when present) {@code nbf} within the clock skew, {@code exp} at most 5 minutes ahead, and {@code jti} never seen before.
  *
  * <p>Keys: the client's JWK Set configured out of band; a {@code jku} in the token header is followed only when it is
  * on the allowlist (and only if the configured keys do not already match). The public CDS Hooks sandbox puts an
@@ -46,7 +46,8 @@ final class CdsClientTokenVerifier {
 
     enum Refusal {
         MALFORMED, UNSIGNED, ALGORITHM_NOT_ALLOWED, UNKNOWN_ISSUER, NO_MATCHING_KEY, KEYS_UNAVAILABLE, BAD_SIGNATURE,
-        WRONG_AUDIENCE, MISSING_CLAIM, EXPIRED, LIFETIME_TOO_LONG, ISSUED_IN_FUTURE, REPLAYED, REPLAY_CACHE_FULL
+        WRONG_AUDIENCE, MISSING_CLAIM, EXPIRED, LIFETIME_TOO_LONG, ISSUED_IN_FUTURE, NOT_YET_VALID, REPLAYED,
+        REPLAY_CACHE_FULL
     }
 
     /** The token was refused; the message is safe to send back (it never repeats the token). */
@@ -119,6 +120,10 @@ final class CdsClientTokenVerifier {
         Instant issued = required(claims.getIssueTime(), "iat");
         if (issued.isAfter(now.plus(clockSkew))) {
             throw new Rejected(Refusal.ISSUED_IN_FUTURE, "The token was issued in the future");
+        }
+        Date notBefore = claims.getNotBeforeTime();
+        if (notBefore != null && notBefore.toInstant().isAfter(now.plus(clockSkew))) {
+            throw new Rejected(Refusal.NOT_YET_VALID, "The token is not valid yet (nbf)");
         }
         String tokenId = claims.getJWTID();
         if (tokenId == null || tokenId.isBlank()) {

@@ -44,7 +44,7 @@ class CdsSecurityConfig {
 
     private static final RequestMatcher OPEN = new OrRequestMatcher(
             RequestPaths.exactly("GET", CDS_PATH),
-            RequestPaths.method("OPTIONS"));
+            RequestPaths.corsPreflight());
 
     @Bean
     CdsClientTokenVerifier cdsClientTokenVerifier(CdsClientProperties clients, ResourceLoader resources, Clock clock) {
@@ -68,8 +68,8 @@ class CdsSecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain cdsServices(HttpSecurity http, CdsClientTokenVerifier verifier, ServerProperties server,
-                                    ObjectMapper json) throws Exception {
-        CdsAuthErrors errors = new CdsAuthErrors(json);
+                                    ObjectMapper json, UnauthenticatedRequests unauthenticated) throws Exception {
+        CdsAuthErrors errors = new CdsAuthErrors(json, unauthenticated);
         if (!StringUtils.hasText(server.publicBaseUrl())) {
             log.warn("ntx.server.public-base-url is not set: the audience of CDS client JWTs is checked against the"
                     + " Host header of each request. Set it to the public FHIR base URL in production.");

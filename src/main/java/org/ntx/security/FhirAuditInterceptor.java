@@ -12,6 +12,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.ntx.profiles.ProfileClaims;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -83,6 +84,8 @@ final class FhirAuditInterceptor {
             });
         }
         String target = target(request);
+        String operation = request.getOperation() != null && request.getOperation().startsWith("$")
+                ? request.getOperation() : null;
         boolean search = interaction == RestOperationTypeEnum.SEARCH_TYPE
                 || interaction == RestOperationTypeEnum.SEARCH_SYSTEM;
         trail.fhirInteraction(new FhirAuditRecord(
@@ -91,23 +94,31 @@ final class FhirAuditInterceptor {
                 request instanceof ServletRequestDetails servlet ? servlet.getServletRequest().getRemoteAddr() : null,
                 interaction,
                 target,
+                operation,
                 success && TARGET_EXISTS_AFTER.contains(interaction) && request.getId() != null,
                 search ? query(request.getParameters()) : null,
                 returned,
-                status));
+                status,
+                warnings(request)));
     }
 
-    /** {@code Patient/123}, {@code Patient}, {@code Patient/123/$everything} or {@code $export}. */
+    private static List<String> warnings(RequestDetails request) {
+        List<String> warnings = new ArrayList<>();
+        if (request.getUserData().get(ProfileClaims.WARNINGS_KEY) instanceof List<?> list) {
+            list.forEach(item -> warnings.add(item.toString()));
+        }
+        return warnings;
+    }
+
+    /**
+     * {@code Patient/123} or {@code Patient}; {@code null} for a server-level operation. Never the operation itself:
+     * {@code Patient/123/$everything} is no reference, and an AuditEvent naming it as one could not be stored.
+     */
     private static String target(RequestDetails request) {
         IIdType id = request.getId();
-        String base = id != null && id.hasIdPart() && id.hasResourceType()
+        return id != null && id.hasIdPart() && id.hasResourceType()
                 ? id.toUnqualifiedVersionless().getValue()
                 : request.getResourceName();
-        String operation = request.getOperation();
-        if (operation != null && operation.startsWith("$")) {
-            return base == null ? operation : base + "/" + operation;
-        }
-        return base;
     }
 
     private static Optional<String> createdLocation(RequestDetails request) {

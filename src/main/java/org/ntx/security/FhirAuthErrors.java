@@ -25,17 +25,20 @@ final class FhirAuthErrors implements AuthenticationEntryPoint, AccessDeniedHand
     private static final Logger log = LoggerFactory.getLogger(FhirAuthErrors.class);
 
     private final FhirContext fhirContext;
+    private final UnauthenticatedRequests unauthenticated;
     private final BearerTokenAuthenticationEntryPoint bearerChallenge = new BearerTokenAuthenticationEntryPoint();
     private final BearerTokenAccessDeniedHandler bearerDenied = new BearerTokenAccessDeniedHandler();
 
-    FhirAuthErrors(FhirContext fhirContext) {
+    FhirAuthErrors(FhirContext fhirContext, UnauthenticatedRequests unauthenticated) {
         this.fhirContext = fhirContext;
+        this.unauthenticated = unauthenticated;
     }
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure)
             throws IOException {
         bearerChallenge.commence(request, response, failure);
+        unauthenticated.refused(request, failure instanceof OAuth2AuthenticationException);
         String message = failure instanceof OAuth2AuthenticationException oauth
                 && oauth.getError().getDescription() != null
                 ? "The access token was rejected: " + oauth.getError().getDescription()

@@ -1,5 +1,6 @@
 package org.ntx.security;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ntx.server.FhirServerCustomizer;
@@ -20,6 +21,7 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import java.io.IOException;
+import java.time.Clock;
 
 /**
  * The FHIR API as an OAuth 2.0 resource server: Spring Security validates the Bearer token (401 without a valid one),
@@ -33,19 +35,20 @@ class FhirSecurityConfig {
     private static final RequestMatcher OPEN = new OrRequestMatcher(
             RequestPaths.exactly("/fhir/metadata"),
             RequestPaths.exactly(SmartDiscovery.PATH),
-            RequestPaths.method("OPTIONS"));
+            RequestPaths.corsPreflight());
 
     @Bean
-    JwtDecoder fhirTokenDecoder(SecurityProperties security, ResourceLoader resources) {
+    JwtDecoder fhirTokenDecoder(SecurityProperties security, ResourceLoader resources, Clock clock) {
         return FhirTokenDecoder.create(security.issuer(), security.audience(),
-                JwkSets.open(security.jwks(), resources));
+                JwkSets.open(security.jwks(), resources),
+                new FhirTokenDecoder.Times(security.tokenMaxLifetime(), security.tokenClockSkew(), clock));
     }
 
     @Bean
     @Order(1)
-    SecurityFilterChain fhirApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
-            throws Exception {
-        return jwtProtected(http, "/fhir", OPEN, fhirTokenDecoder, new FhirAuthErrors(fhirContext));
+    SecurityFilterChain fhirApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext,
+                                UnauthenticatedRequests unauthenticated) throws Exception {
+        return jwtProtected(http, "/fhir", OPEN, fhirTokenDecoder, new FhirAuthErrors(fhirContext, unauthenticated));
     }
 
     /**
@@ -54,10 +57,27 @@ class FhirSecurityConfig {
      */
     @Bean
     @Order(3)
-    SecurityFilterChain webApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext)
-            throws Exception {
-        return jwtProtected(http, "/api", RequestPaths.method("OPTIONS"), fhirTokenDecoder,
-                new FhirAuthErrors(fhirContext));
+    SecurityFilterChain webApi(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext,
+                               UnauthenticatedRequests unauthenticated) throws Exception {
+        return jwtProtected(http, "/api", RequestPaths.corsPreflight(), fhirTokenDecoder,
+                new FhirAuthErrors(fhirContext, unauthenticated));
+    }
+
+    /**
+     * The actuator endpoints stay open (status, info, metrics carry no patient data), but a caller may present an
+     * access token: then {@code /actuator/health} shows its details ({@code show-details: when-authorized}), which
+     * anonymous callers never see. An invalid token is refused with 401 rather than ignored.
+     */
+    @Bean
+    @Order(4)
+    SecurityFilterChain actuator(HttpSecurity http, JwtDecoder fhirTokenDecoder, FhirContext fhirContext,
+                                 UnauthenticatedRequests unauthenticated) throws Exception {
+        FhirAuthErrors errors = new FhirAuthErrors(fhirContext, unauthenticated);
+        http.securityMatcher(RequestPaths.under("/actuator"))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .oauth2ResourceServer(oauth -> oauth.jwt(jwt -> jwt.decoder(fhirTokenDecoder))
+                        .authenticationEntryPoint(errors));
+        return stateless(http).build();
     }
 
     /** Everything under {@code path} needs a valid access token, except what {@code open} matches. */
@@ -86,8 +106,9 @@ class FhirSecurityConfig {
     }
 
     @Bean
-    FhirServerCustomizer smartAuthorization(SecurityProperties security) {
+    FhirServerCustomizer smartAuthorization(SecurityProperties security, IJobCoordinator jobs) {
         return server -> {
+            server.registerInterceptor(new ExportOwnership(FhirCallers::grantOf, jobs));
             server.registerInterceptor(new SmartAuthorization.PatientCompartmentNarrowing(FhirCallers::grantOf));
             server.registerInterceptor(new ScopeGate(FhirCallers::grantOf));
             server.registerInterceptor(new SmartAuthorization(FhirCallers::grantOf));

@@ -6,6 +6,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.StringUtils;
 import org.springframework.validation.annotation.Validated;
 
+import java.time.Duration;
+
 /**
  * Authentication of the FHIR API ({@code ntx.security.*}): the switch, and the OAuth 2.0 authorization server whose
  * access tokens (SMART on FHIR) the server accepts.
@@ -20,6 +22,10 @@ import org.springframework.validation.annotation.Validated;
  * @param audience              if set, the {@code aud} every access token must contain (usually the FHIR base URL)
  * @param authorizationEndpoint advertised in {@code /fhir/.well-known/smart-configuration}, if set
  * @param tokenEndpoint         advertised in {@code /fhir/.well-known/smart-configuration}, if set
+ * @param tokenMaxLifetime      the longest an access token may be valid: a token whose {@code exp} lies further
+ *                              ahead (from now, or from its {@code iat}) is refused, as is one without {@code exp}
+ * @param tokenClockSkew        tolerance between the issuer's clock and ours on {@code exp}, {@code nbf} and
+ *                              {@code iat}
  */
 @Validated
 @ConfigurationProperties("ntx.security")
@@ -30,7 +36,9 @@ public record SecurityProperties(
         String jwks,
         String audience,
         String authorizationEndpoint,
-        String tokenEndpoint) {
+        String tokenEndpoint,
+        @DefaultValue("1h") Duration tokenMaxLifetime,
+        @DefaultValue("60s") Duration tokenClockSkew) {
 
     @AssertTrue(message = "ntx.security.enabled=true needs ntx.security.issuer and ntx.security.jwks")
     public boolean isIssuerConfiguredWhenEnabled() {

@@ -6,9 +6,15 @@ import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizedList;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.SearchNarrowingInterceptor;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** HAPI's authorization interceptor with the rules of the caller's access token (see {@link ScopeRules}). */
@@ -53,6 +59,48 @@ final class SmartAuthorization extends AuthorizationInterceptor {
 
         PatientCompartmentNarrowing(Function<RequestDetails, AccessGrant> grants) {
             this.grants = grants;
+            // Conditional creates, updates, deletes and patches (and their transaction entries) match only inside
+            // the compartment: otherwise If-None-Exist searched every patient and answered with another's record.
+            setNarrowConditionalUrls(true);
+        }
+
+        /**
+         * Narrows the searches in a batch or transaction, but never an instance read: HAPI rewrites a GET entry by
+         * appending the compartment to its URL, which turned {@code GET Patient/B} into {@code Patient?_id=A} and
+         * answered with the caller's own record. Instance reads are left to the authorization rules instead, which
+         * refuse another patient's record (403 in that entry).
+         */
+        @Override
+        public void hookIncomingRequestPreHandled(ServletRequestDetails request, HttpServletRequest servletRequest,
+                                                  HttpServletResponse servletResponse) {
+            if (!(request.getResource() instanceof Bundle bundle)) {
+                super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);
+                return;
+            }
+            Map<Bundle.BundleEntryRequestComponent, Bundle.HTTPVerb> instanceReads = new IdentityHashMap<>();
+            for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                Bundle.BundleEntryRequestComponent entryRequest = entry.getRequest();
+                if ((entryRequest.getMethod() == Bundle.HTTPVerb.GET || entryRequest.getMethod() == Bundle.HTTPVerb.HEAD)
+                        && isInstanceRead(entryRequest.getUrl())) {
+                    instanceReads.put(entryRequest, entryRequest.getMethod());
+                    entryRequest.setMethod(null);
+                }
+            }
+            try {
+                super.hookIncomingRequestPreHandled(request, servletRequest, servletResponse);
+            } finally {
+                instanceReads.forEach(Bundle.BundleEntryRequestComponent::setMethod);
+            }
+        }
+
+        /** {@code Patient/1}, {@code Patient/1/_history/2}, {@code Patient/1/$everything}: not a type-level search. */
+        static boolean isInstanceRead(String url) {
+            if (url == null) {
+                return false;
+            }
+            String path = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
+            String[] segments = path.replaceFirst("^/", "").split("/");
+            return segments.length >= 2 && !segments[1].startsWith("$") && !segments[1].startsWith("_");
         }
 
         @Override

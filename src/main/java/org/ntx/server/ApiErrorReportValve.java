@@ -20,6 +20,11 @@ public class ApiErrorReportValve extends ErrorReportValve {
         if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
             return;
         }
+        if (status == 501) {
+            // Tomcat's answer to a method it does not implement (CONNECT): the client's request, not our failure.
+            status = 405;
+            response.setStatus(status);
+        }
         String uri = request.getRequestURI() == null ? "" : request.getRequestURI();
         String message = status < 500 ? "The request was refused (HTTP " + status + "): the URL or headers are not"
                 + " acceptable" : "The server could not answer this request (HTTP " + status + ")";

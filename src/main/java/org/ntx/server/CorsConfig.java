@@ -38,7 +38,8 @@ class CorsConfig {
         };
 
         FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        // Right after CanonicalRequests, which refuses paths that could be read two ways before anyone reads them.
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 }

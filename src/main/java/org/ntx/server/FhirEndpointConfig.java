@@ -9,15 +9,22 @@ import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
-import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import java.io.IOException;
 
 /**
  * The FHIR REST endpoint at {@code /fhir}: HAPI's {@link RestfulServer} over the JPA DAOs. Capabilities add their
@@ -37,6 +44,7 @@ class FhirEndpointConfig {
             DatabaseBackedPagingProvider pagingProvider,
             CapabilityStatementInputs capabilityInputs,
             ServerProperties properties,
+            StrictWrites strictWrites,
             ObjectProvider<FhirServerCustomizer> customizers) {
         RestfulServer server = new RestfulServer(systemDao.getContext());
         server.registerProviders(resourceProviders.createProviders());
@@ -47,11 +55,37 @@ class FhirEndpointConfig {
         server.setServerConformanceProvider(capabilityInputs.provider(server, systemDao));
         server.setServerAddressStrategy(StringUtils.hasText(properties.publicBaseUrl())
                 ? new HardcodedServerAddressStrategy(properties.publicBaseUrl())
-                : new IncomingRequestAddressStrategy());
+                : new BoundAddressStrategy());
         server.registerInterceptor(new DatabaseOutage.Interceptor());
         server.registerInterceptor(new UnreadableInput());
+        server.registerInterceptor(new UnsupportedOperations(capabilityInputs.storageSettings().isExpungeEnabled()));
+        server.registerInterceptor(strictWrites.hooks());
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
+    }
+
+    @Bean
+    StrictWrites strictWrites(IFhirSystemDao<?, ?> systemDao) {
+        return new StrictWrites(systemDao.getContext());
+    }
+
+    /** Whatever happens to a FHIR request, its thread leaves it reading leniently again. */
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> strictWritesReset(StrictWrites strictWrites) {
+        OncePerRequestFilter filter = new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                                            FilterChain chain) throws ServletException, IOException {
+                try {
+                    chain.doFilter(request, response);
+                } finally {
+                    strictWrites.requestFinished();
+                }
+            }
+        };
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        return registration;
     }
 
     @Bean

@@ -132,7 +132,10 @@ public class NumberRange {
      */
     static Optional<String> firstOutOfRange(Map<String, String[]> parameters) {
         for (String[] values : parameters.values()) {
-            for (String value : values) {
+            for (String value : values == null ? new String[0] : values) {
+                if (value == null) {
+                    continue; // a form body of a PATCH can leave a parameter without a value
+                }
                 Matcher number = EXPONENT_NUMBER.matcher(value);
                 while (number.find()) {
                     if (outOfRange(number.group(1))) {

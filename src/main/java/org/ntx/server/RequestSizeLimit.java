@@ -4,13 +4,10 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.ByteArrayInputStream;
@@ -18,21 +15,23 @@ import java.io.IOException;
 
 /**
  * Refuses request bodies larger than {@code ntx.limits.max-request-size} with 413 before anything parses them, so a
- * client cannot exhaust memory with one huge resource. Bodies without a declared length are capped while read.
+ * client cannot exhaust memory with one huge resource. A transaction or batch Bundle POSTed to the FHIR base
+ * ({@code /fhir}) may be larger, up to {@code ntx.limits.max-transaction-size}: one Synthea patient's record is a
+ * single transaction of tens of megabytes. A body with a declared length within its limit is passed on untouched, so
+ * HAPI reads it once, straight from the connection; a body without one (chunked) is read up to its limit first.
  */
 @Configuration
 class RequestSizeLimit {
 
-    @ConfigurationProperties("ntx.limits")
-    record LimitProperties(@DefaultValue("10MB") DataSize maxRequestSize) {}
-
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> requestSizeFilter(LimitProperties limits) {
-        long max = limits.maxRequestSize().toBytes();
+        long requestMax = limits.maxRequestSize().toBytes();
+        long transactionMax = Math.max(requestMax, limits.maxTransactionSize().toBytes());
         OncePerRequestFilter filter = new OncePerRequestFilter() {
             @Override
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
                                             FilterChain chain) throws ServletException, IOException {
+                long max = isTransaction(request) ? transactionMax : requestMax;
                 long declared = request.getContentLengthLong();
                 if (declared > max) {
                     tooLarge(request, response, max);
@@ -52,8 +51,15 @@ class RequestSizeLimit {
             }
         };
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(filter);
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
+    }
+
+    /** A POST to the FHIR base itself: a transaction or batch Bundle (HAPI accepts nothing else there). */
+    static boolean isTransaction(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return "POST".equals(request.getMethod())
+                && (path.equals(FhirEndpointConfig.FHIR_PATH) || path.equals(FhirEndpointConfig.FHIR_PATH + "/"));
     }
 
     static void tooLarge(HttpServletRequest request, HttpServletResponse response, long max) throws IOException {

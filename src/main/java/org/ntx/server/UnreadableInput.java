@@ -3,6 +3,7 @@ package org.ntx.server;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -21,17 +22,24 @@ import java.sql.SQLException;
  */
 public final class UnreadableInput {
 
+    static final String UNREADABLE_BODY =
+            "The request body could not be read as FHIR JSON (malformed or too deeply nested content)";
+
     /** How many stack frames of the failure to inspect for a parser. */
     private static final int FRAMES_TO_INSPECT = 25;
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
-    public BaseServerResponseException toBadRequest(Throwable failure) {
+    public BaseServerResponseException toBadRequest(Throwable failure, RequestDetails request) {
         if (failure instanceof BaseServerResponseException known && known.getStatusCode() < 500) {
             return null;
         }
         String problem = classify(failure);
         if (problem == null) {
             return null;
+        }
+        if (problem.equals(UNREADABLE_BODY) && request != null && !hasBody(request)) {
+            // Nothing was sent but the URL: a search value HAPI's parameter parsing could not read.
+            problem = "A search parameter or a value in the URL could not be read";
         }
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue()
@@ -48,13 +56,43 @@ public final class UnreadableInput {
                 return "A value in the request is too long or out of range for this server to store";
             }
             if (cause instanceof DataFormatException || isParserFailure(cause)) {
-                return "The request body could not be read as FHIR JSON (malformed or too deeply nested content)";
+                return UNREADABLE_BODY;
+            }
+            if (isPatchFailure(cause)) {
+                return "The patch could not be applied to this resource (malformed patch, or a path or value it"
+                        + " cannot have)";
+            }
+            if (cause instanceof NumberFormatException) {
+                return "A number in the request could not be read";
             }
             if (cause.getCause() == cause) {
                 break;
             }
         }
         return null;
+    }
+
+    private static boolean hasBody(RequestDetails request) {
+        byte[] body = request.loadRequestContents();
+        return body != null && body.length > 0;
+    }
+
+    /** JSON Patch, XML Patch and FHIRPath Patch libraries fail on the patch the client sent. */
+    private static boolean isPatchFailure(Throwable failure) {
+        String type = failure.getClass().getName();
+        if (type.startsWith("com.github.dnault.xmlpatch.") || type.startsWith("com.github.fge.jsonpatch.")) {
+            return true;
+        }
+        StackTraceElement[] frames = failure.getStackTrace();
+        for (int i = 0; i < Math.min(frames.length, FRAMES_TO_INSPECT); i++) {
+            String frameClass = frames[i].getClassName();
+            if (frameClass.startsWith("com.github.dnault.xmlpatch.") || frameClass.startsWith("com.github.fge.jsonpatch.")
+                    || frameClass.startsWith("ca.uhn.fhir.jpa.patch.") || frameClass.startsWith("org.hl7.fhir.r4.fhirpath.")
+                    || frameClass.startsWith("org.hl7.fhir.r4.utils.FHIRPathEngine")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isParserFailure(Throwable failure) {

@@ -25,12 +25,23 @@ public interface FhirDataSource {
     /**
      * The patient's resources of several types at once, by type, where the source can read them faster than one
      * {@code {type}?patient={id}} search each and with the same result; empty where it cannot, and the caller then
-     * searches type by type.
+     * searches type by type. A resource that is stored but cannot be read is named, not silently left out.
      *
      * @throws DataUnavailableException when the source could not be read
      */
-    default Optional<Map<String, List<Resource>>> searchByPatient(String patientId, Set<String> resourceTypes) {
+    default Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes) {
         return Optional.empty();
+    }
+
+    /**
+     * A patient's resources by type, read at once; {@code unreadable} names the stored resources of those types that
+     * could not be parsed ({@code Observation/123}), which are missing from {@code byType}.
+     */
+    record PatientResources(Map<String, List<Resource>> byType, List<String> unreadable) {
+        public PatientResources {
+            byType = Map.copyOf(byType);
+            unreadable = List.copyOf(unreadable);
+        }
     }
 
     /**

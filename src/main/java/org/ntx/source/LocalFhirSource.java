@@ -85,7 +85,7 @@ class LocalFhirSource implements FhirDataSource {
 
     /** One query over HAPI's reference index instead of a search per type ({@link PatientReferenceIndex}). */
     @Override
-    public Optional<Map<String, List<Resource>>> searchByPatient(String patientId, Set<String> resourceTypes) {
+    public Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes) {
         try {
             return snapshot.execute(status -> referenceIndex.byType(patientId, resourceTypes, MAX_RESULTS));
         } catch (RuntimeException e) {

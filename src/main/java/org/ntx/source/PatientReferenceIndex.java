@@ -48,6 +48,8 @@ class PatientReferenceIndex {
             "Observation", "Observation.subject",
             "Condition", "Condition.subject");
 
+    private static final String IDENTITY = "SELECT res_type, fhir_id FROM hfj_resource WHERE res_id = ?";
+
     private static final String QUERY = "SELECT DISTINCT l.src_resource_id, l.source_resource_type"
             + " FROM hfj_res_link l JOIN hfj_resource r ON r.res_id = l.src_resource_id"
             + " WHERE l.target_resource_id = ? AND l.target_resource_type = 'Patient'"
@@ -68,9 +70,11 @@ class PatientReferenceIndex {
     /**
      * The patient's resources of the given types, by type (a type with none maps to an empty list). Empty when this
      * index cannot answer exactly as the searches would: a type it does not cover, a patient it does not know, or more
-     * than {@code maxPerType} of one type. Must run inside a transaction.
+     * than {@code maxPerType} of one type. A stored resource whose body cannot be parsed (stored by an older version
+     * that let {@code "value": 5.} through, or damaged) is named in {@code unreadable} and the others are returned:
+     * one bad record must not make the whole record unavailable. Must run inside a transaction.
      */
-    Optional<Map<String, List<Resource>>> byType(String patientId, Set<String> types, int maxPerType) {
+    Optional<FhirDataSource.PatientResources> byType(String patientId, Set<String> types, int maxPerType) {
         if (!SUBJECT_PATHS.keySet().containsAll(types)) {
             return Optional.empty();
         }
@@ -95,21 +99,40 @@ class PatientReferenceIndex {
 
         List<JpaPid> all = pidsByType.values().stream().flatMap(List::stream).toList();
         List<IBaseResource> loaded = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         if (!all.isEmpty()) {
             // The builder's own type does not matter for loading: each body is parsed as the type stored with it.
             ISearchBuilder<JpaPid> loader = searchBuilders.newSearchBuilder("Patient", Patient.class);
-            loader.loadResourcesByPid(all, Set.of(), loaded, false, new SystemRequestDetails());
+            try {
+                loader.loadResourcesByPid(all, Set.of(), loaded, false, new SystemRequestDetails());
+            } catch (RuntimeException batchFailed) {
+                // One body that does not parse fails the whole batch: load one by one and name those that fail.
+                loaded.clear();
+                for (JpaPid pid : all) {
+                    try {
+                        loader.loadResourcesByPid(List.of(pid), Set.of(), loaded, false, new SystemRequestDetails());
+                    } catch (RuntimeException unparseable) {
+                        unreadable.add(identity(pid));
+                    }
+                }
+            }
         }
         Map<String, List<Resource>> byType = loaded.stream()
                 .filter(Resource.class::isInstance).map(Resource.class::cast)
                 .collect(Collectors.groupingBy(Resource::fhirType));
-        if (byType.values().stream().mapToInt(List::size).sum() != all.size()) {
+        if (byType.values().stream().mapToInt(List::size).sum() + unreadable.size() != all.size()) {
             return Optional.empty(); // a body HAPI would not return (deleted meanwhile): let the searches decide
         }
         Map<String, List<Resource>> result = new HashMap<>();
         for (String type : types) {
             result.put(type, List.copyOf(byType.getOrDefault(type, List.of())));
         }
-        return Optional.of(result);
+        return Optional.of(new FhirDataSource.PatientResources(result, unreadable));
+    }
+
+    /** {@code Observation/123}: the type and FHIR id of a stored resource, for naming it on a card. */
+    private String identity(JpaPid pid) {
+        return jdbc.query(IDENTITY, rows -> rows.next() ? rows.getString(1) + "/" + rows.getString(2)
+                : "a stored resource", pid.getId());
     }
 }

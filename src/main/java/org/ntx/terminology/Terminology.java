@@ -5,7 +5,7 @@ public record Terminology(MedicationClassifier medications, LabClassifier labs, 
 
     public static Terminology fromClasspath() {
         ValueSetIndex valueSets = ValueSetIndex.fromClasspath();
-        return new Terminology(new MedicationClassifier(valueSets), new LabClassifier(valueSets),
+        return new Terminology(new MedicationClassifier(valueSets, NdcMap.fromClasspath(), ProductTable.fromClasspath()), new LabClassifier(valueSets, LabUnits.fromClasspath()),
                 new ConditionClassifier());
     }
 }

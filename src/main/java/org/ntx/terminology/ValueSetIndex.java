@@ -21,9 +21,11 @@ import java.util.Set;
 public final class ValueSetIndex {
 
     private final Map<String, CodeSet> byUrl;
+    private final Map<Code, String> displays;
 
-    private ValueSetIndex(Map<String, CodeSet> byUrl) {
+    private ValueSetIndex(Map<String, CodeSet> byUrl, Map<Code, String> displays) {
         this.byUrl = Map.copyOf(byUrl);
+        this.displays = Map.copyOf(displays);
     }
 
     /** Every ValueSet JSON file under {@code classpath:fhir-profiles/}. */
@@ -33,16 +35,18 @@ public final class ValueSetIndex {
                     .getResources("classpath*:fhir-profiles/*.json");
             ObjectMapper json = new ObjectMapper();
             Map<String, CodeSet> byUrl = new HashMap<>();
+            Map<Code, String> displays = new HashMap<>();
             for (Resource file : files) {
                 try (InputStream in = file.getInputStream()) {
                     JsonNode root = json.readTree(in);
                     if ("ValueSet".equals(root.path("resourceType").asText()) && root.hasNonNull("url")) {
                         String url = root.get("url").asText();
                         byUrl.put(url, new CodeSet(url, expansion(root)));
+                        collectDisplays(root.path("expansion").path("contains"), displays);
                     }
                 }
             }
-            return new ValueSetIndex(byUrl);
+            return new ValueSetIndex(byUrl, displays);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the FHIR package's value sets", e);
         }
@@ -72,6 +76,21 @@ public final class ValueSetIndex {
         for (JsonNode nested : contains.path("contains")) {
             addContains(nested, codes);
         }
+    }
+
+    private static void collectDisplays(JsonNode contains, Map<Code, String> displays) {
+        for (JsonNode entry : contains) {
+            if (entry.hasNonNull("system") && entry.hasNonNull("code") && entry.hasNonNull("display")) {
+                displays.putIfAbsent(new Code(entry.get("system").asText(), entry.get("code").asText()),
+                        entry.get("display").asText());
+            }
+            collectDisplays(entry.path("contains"), displays);
+        }
+    }
+
+    /** The display the shipped expansions give this code (RxNorm names carry dose form and duration). */
+    public java.util.Optional<String> display(Code code) {
+        return java.util.Optional.ofNullable(displays.get(code));
     }
 
     /** The value set with this canonical URL; fails loudly if the package does not ship it. */

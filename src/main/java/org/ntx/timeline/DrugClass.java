@@ -1,8 +1,8 @@
 package org.ntx.timeline;
 
 /**
- * What a medication means for naltrexone safety. The terminology layer assigns it from RxNorm product or ingredient
- * codes; the rules only ever look at this class, never at codes.
+ * What a medication means for naltrexone safety. The terminology layer assigns it from the medication's codes (RxNorm,
+ * NDC, HCPCS) or, as a last resort, its text; the rules only ever look at this class, never at codes.
  */
 public enum DrugClass {
     /** Oral naltrexone tablets: blockade of about 24/48/72 h after 50/100/150 mg (oral label, Clinical Pharmacology). */
@@ -19,6 +19,11 @@ public enum DrugClass {
     OPIOID_LONG_ACTING,
     /** Naloxone or nalmefene given to reverse an overdose. Not a blockade (short half-life, poor oral bioavailability). */
     OPIOID_REVERSAL_AGENT,
+    /**
+     * The record names naltrexone, another blocker or an opioid (in its codes or text) but cannot be classified: a
+     * conflicting or incomplete description. The rules report it as data they could not read, never as "nothing".
+     */
+    UNCLASSIFIED,
     /** Anything else. */
     OTHER;
 

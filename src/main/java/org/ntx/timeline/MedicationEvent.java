@@ -23,6 +23,11 @@ import java.util.Set;
  * @param daysSupply  dispense daysSupply; order dispenseRequest.expectedSupplyDuration, in whole days
  * @param doseMg      dose per administration in milligrams, when the mapper could read one
  * @param route       route text, when given
+ * @param recognisedFrom  whether the drug class rests on a known code or only on text
+ * @param exposurePerUse  how long one administration of this product keeps the patient exposed, from the terminology
+ *                        data (a monthly depot injection 28 days, a 6-month implant 182 days, a 72-hour patch 3 days);
+ *                        empty when one administration is a single dose
+ * @param refills     order dispenseRequest.numberOfRepeatsAllowed: fills after the first, each of {@code daysSupply}
  */
 public record MedicationEvent(
         String patientId,
@@ -36,7 +41,10 @@ public record MedicationEvent(
         Optional<Instant> end,
         Optional<Integer> daysSupply,
         Optional<BigDecimal> doseMg,
-        Optional<String> route) {
+        Optional<String> route,
+        RecognisedFrom recognisedFrom,
+        Optional<Duration> exposurePerUse,
+        Optional<Integer> refills) {
 
     /** Which FHIR resource the event was read from; each tells a different story about exposure. */
     public enum Kind {
@@ -80,6 +88,25 @@ public record MedicationEvent(
         if (daysSupply.filter(days -> days < 0).isPresent()) {
             throw new IllegalArgumentException("daysSupply must not be negative: " + daysSupply.get());
         }
+        Objects.requireNonNull(recognisedFrom, "recognisedFrom");
+        Objects.requireNonNull(exposurePerUse, "exposurePerUse");
+        Objects.requireNonNull(refills, "refills");
+        if (refills.filter(count -> count < 0).isPresent()) {
+            throw new IllegalArgumentException("refills must not be negative: " + refills.get());
+        }
+    }
+
+    /** A coded record of a single-dose product without refills (the shape most tests and fixtures need). */
+    public MedicationEvent(String patientId, SourceRef source, Kind kind, Status status, DrugClass drugClass,
+            String display, Set<Code> codes, Instant start, Optional<Instant> end, Optional<Integer> daysSupply,
+            Optional<BigDecimal> doseMg, Optional<String> route) {
+        this(patientId, source, kind, status, drugClass, display, codes, start, end, daysSupply, doseMg, route,
+                RecognisedFrom.CODES, Optional.empty(), Optional.empty());
+    }
+
+    /** Recognised from names in the text only, not from a code. */
+    public boolean textOnly() {
+        return recognisedFrom == RecognisedFrom.TEXT;
     }
 
     /**
@@ -95,8 +122,12 @@ public record MedicationEvent(
         };
     }
 
-    /** {@code start + daysSupply}, when the supply is known. */
+    /**
+     * {@code start + daysSupply}, when the supply is known; for an order, every fill it allows counts
+     * ({@code daysSupply x (1 + refills)}).
+     */
     public Optional<Instant> supplyEnd() {
-        return daysSupply.map(days -> start.plus(Duration.ofDays(days)));
+        int fills = kind == Kind.ORDER ? 1 + refills.orElse(0) : 1;
+        return daysSupply.map(days -> start.plus(Duration.ofDays((long) days * fills)));
     }
 }

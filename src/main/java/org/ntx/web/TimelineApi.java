@@ -62,7 +62,7 @@ class TimelineApi {
         if (!patientId.matches("[A-Za-z0-9\\-.]{1,64}")) {
             throw new IllegalArgumentException("Not a FHIR id");
         }
-        access.read(caller, patientId, http.getRemoteAddr());
+        access.read(caller, patientId, http.getRemoteAddr(), "timeline");
         Instant asOf = clock.instant();
         PatientTimeline timeline = timelines.forPatient(patientId);
         NaltrexoneStatus status = rules.status(timeline, asOf);

@@ -69,12 +69,16 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         boolean quick = List.of(args).contains("--quick");
         boolean profile = List.of(args).contains("--profile");
+        boolean footprint = List.of(args).contains("--footprint");
         Path jar;
         try (var files = Files.list(Path.of("target"))) {
             jar = files.filter(p -> p.getFileName().toString().matches("naltrexone-fhir-service-.*\\.jar"))
                     .findFirst().orElseThrow(() -> new IllegalStateException("Run mvn package first"));
         }
-        if (profile) {
+        if (footprint) {
+            int at = List.of(args).indexOf("--label");
+            new Benchmark(quick, jar).footprint(at >= 0 && at + 1 < args.length ? args[at + 1] : "after");
+        } else if (profile) {
             new Benchmark(true, jar).profile();
         } else {
             new Benchmark(quick, jar).run();
@@ -281,6 +285,128 @@ public final class Benchmark {
              Server server = Server.launch(List.of(), launch, postgresArguments(postgres))) {
             return Math.round(server.startupSeconds() * 10) / 10.0;
         }
+    }
+
+    // --- footprint ---------------------------------------------------------------------------------------------
+
+    private record Footprint(double readySeconds, long rssAfterStartBytes, long rssAfterLoadBytes, long capabilityBytes) {}
+
+    /**
+     * {@code --footprint [--label before|after]}: what a lean server costs to run, against the plain HAPI server, both
+     * from the same exploded classpath, each on a fresh PostgreSQL, alternating: the packaged jar's size, seconds
+     * until ready (ours: readiness UP, or on builds before readiness existed the "ready" log line, which follows the
+     * package install; plain HAPI: the first 200 on /fhir/metadata, it installs nothing), resident memory after start
+     * and after a fixed load (the same transactions and reads on both), and the CapabilityStatement's size. Writes
+     * {@code bench/footprint-<label>.md}; the "after" run also rewrites the README's footprint section, with the
+     * "before" file beside it, so no figure is typed by hand.
+     */
+    private void footprint(String label) throws Exception {
+        String dependencies = Files.readString(Path.of("target", "bench-classpath.txt")).trim();
+        String ours = String.join(java.io.File.pathSeparator, "target/classes", dependencies);
+        String plain = String.join(java.io.File.pathSeparator, "target/classes", "target/test-classes", dependencies);
+        int rounds = quick ? 1 : 3;
+        List<Footprint> ourRuns = new ArrayList<>();
+        List<Footprint> plainRuns = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            plainRuns.add(measureFootprint(List.of("-cp", plain, "plainhapi.PlainHapiServer"), false));
+            ourRuns.add(measureFootprint(List.of("-cp", ours, "org.ntx.Application"), true));
+        }
+        Footprint o = mean(ourRuns);
+        Footprint p = mean(plainRuns);
+        double jarMiB = Files.size(jar) / 1024.0 / 1024.0;
+        List<String> table = new ArrayList<>();
+        table.add(String.format(Locale.ROOT, "Footprint (%s), %s, %d cores, Java %s, %d round(s), each server on a fresh "
+                        + "PostgreSQL, both from the same classpath; start-up is the best round, memory the mean:", label, Instant.now().truncatedTo(ChronoUnit.MINUTES),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), rounds));
+        table.add("");
+        table.add("| Measure | Ours | Plain HAPI 8.8.0 JPA | Ours / plain | Goal |");
+        table.add("|---|---|---|---|---|");
+        table.add(String.format(Locale.ROOT, "| Packaged jar | %.1f MiB | | | <= 150 MiB, %s |", jarMiB,
+                jarMiB <= 150 ? "met" : "not met"));
+        table.add(row("Start-up until ready (s)", o.readySeconds(), p.readySeconds(), "%.1f", 0.8));
+        table.add(row("RSS after start (MiB)", mib(o.rssAfterStartBytes()), mib(p.rssAfterStartBytes()), "%.0f", 1.2));
+        table.add(row("RSS after load (MiB)", mib(o.rssAfterLoadBytes()), mib(p.rssAfterLoadBytes()), "%.0f", 0));
+        table.add(row("CapabilityStatement (kB)", o.capabilityBytes() / 1000.0, p.capabilityBytes() / 1000.0, "%.0f",
+                0));
+        table.add("");
+        table.add(String.format(Locale.ROOT, "Each round: ours %s, plain %s (ready s / RSS start MiB / RSS load MiB / "
+                + "capability bytes). Load: %d s of 4 workers alternating a transaction (a patient, four injections) and a read.",
+                describe(ourRuns), describe(plainRuns), FOOTPRINT_LOAD.toSeconds()));
+        Path out = Path.of("bench", "footprint-" + label + ".md");
+        Files.writeString(out, String.join("\n", table) + "\n");
+        System.out.println(String.join("\n", table));
+        System.out.println("Written to " + out);
+        if (label.equals("after")) {
+            writeReadmeFootprint(table);
+        }
+    }
+
+    private static final Duration FOOTPRINT_LOAD = Duration.ofSeconds(20);
+    private static final String README_START = "<!-- footprint: written by bench/run.sh --footprint -->";
+    private static final String README_END = "<!-- /footprint -->";
+
+    private Footprint measureFootprint(List<String> launch, boolean ours) throws Exception {
+        try (TestPostgres postgres = TestPostgres.start();
+             Server server = Server.launch(List.of(), launch, postgresArguments(postgres))) {
+            double ready = ours ? server.awaitReady() : server.startupSeconds();
+            long rssStart = server.rssBytes();
+            HttpResponse<byte[]> capability = http.send(HttpRequest.newBuilder(URI.create(server.base()
+                    + "/fhir/metadata")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            createBenchPractitioner(server);
+            AtomicLong sequence = new AtomicLong();
+            new LoadGenerator(4, Duration.ZERO, FOOTPRINT_LOAD).run("footprint load", i -> i % 2 == 0
+                    ? post(server, "/fhir", ingestBundle(sequence.incrementAndGet(), false), "application/fhir+json")
+                    : get(server, "/fhir/Practitioner/bench"));
+            return new Footprint(ready, rssStart, server.rssBytes(), capability.body().length);
+        }
+    }
+
+    private static Footprint mean(List<Footprint> runs) {
+        // The best start-up counts, as for every timing here (the shared host's speed drifts); memory is averaged.
+        return new Footprint(runs.stream().mapToDouble(Footprint::readySeconds).min().orElseThrow(),
+                (long) runs.stream().mapToLong(Footprint::rssAfterStartBytes).average().orElseThrow(),
+                (long) runs.stream().mapToLong(Footprint::rssAfterLoadBytes).average().orElseThrow(),
+                (long) runs.stream().mapToLong(Footprint::capabilityBytes).average().orElseThrow());
+    }
+
+    private static String describe(List<Footprint> runs) {
+        return runs.stream().map(f -> String.format(Locale.ROOT, "%.1f/%.0f/%.0f/%d", f.readySeconds(),
+                mib(f.rssAfterStartBytes()), mib(f.rssAfterLoadBytes()), f.capabilityBytes())).toList().toString();
+    }
+
+    private static double mib(long bytes) {
+        return bytes / 1024.0 / 1024.0;
+    }
+
+    /** A table row; {@code goal} is the largest ratio allowed, 0 for none. */
+    private static String row(String measure, double ours, double plain, String format, double goal) {
+        double ratio = ours / plain;
+        String goalText = goal == 0 ? "" : String.format(Locale.ROOT, "<= %.1fx, %s", goal,
+                ratio <= goal ? "met" : "not met");
+        return String.format(Locale.ROOT, "| %s | " + format + " | " + format + " | %.2fx | %s |", measure, ours, plain,
+                ratio, goalText);
+    }
+
+    private static void writeReadmeFootprint(List<String> after) throws IOException {
+        Path readme = Path.of("README.md");
+        String text = Files.readString(readme);
+        int start = text.indexOf(README_START);
+        int end = text.indexOf(README_END);
+        if (start < 0 || end < start) {
+            System.out.println("README has no footprint section; not updated");
+            return;
+        }
+        List<String> section = new ArrayList<>(List.of(README_START, ""));
+        section.addAll(after);
+        Path before = Path.of("bench", "footprint-before.md");
+        if (Files.exists(before)) {
+            section.add("");
+            section.add("Before this work (`bench/footprint-before.md`):");
+            section.add("");
+            section.addAll(Files.readAllLines(before));
+        }
+        section.add("");
+        Files.writeString(readme, text.substring(0, start) + String.join("\n", section) + text.substring(end));
     }
 
     // --- scenarios --------------------------------------------------------------------------------------------
@@ -622,11 +748,45 @@ public final class Benchmark {
         private final Process process;
         private final int port;
         private final double startupSeconds;
+        private final long launchedAt;
 
-        private Server(Process process, int port, double startupSeconds) {
+        private Server(Process process, int port, double startupSeconds, long launchedAt) {
             this.process = process;
             this.port = port;
             this.startupSeconds = startupSeconds;
+            this.launchedAt = launchedAt;
+        }
+
+        /**
+         * Seconds from launch until our server is ready: {@code /actuator/health/readiness} UP, or, on builds before
+         * readiness existed, the "ready" log line (written once the package install finished).
+         */
+        double awaitReady() throws Exception {
+            HttpClient http = HttpClient.newHttpClient();
+            Path log = Path.of("target", "bench-server-" + port + ".log");
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base()
+                        + "/actuator/health/readiness")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"UP\"")) {
+                    return (System.nanoTime() - launchedAt) / 1e9;
+                }
+                if (r.statusCode() == 404 && Files.readString(log).contains("Naltrexone FHIR Service ready")) {
+                    return (System.nanoTime() - launchedAt) / 1e9;
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("Server was not ready within 5 minutes");
+        }
+
+        /** Resident set size of the server's JVM, from /proc (Linux). */
+        long rssBytes() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+            throw new IllegalStateException("No VmRSS for the server process");
         }
 
         static Server start(Path jar, List<String> jvmOptions, List<String> arguments) throws Exception {
@@ -654,7 +814,7 @@ public final class Benchmark {
                     HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                             + "/fhir/metadata")).GET().build(), HttpResponse.BodyHandlers.discarding());
                     if (r.statusCode() == 200) {
-                        return new Server(process, port, (System.nanoTime() - t0) / 1e9);
+                        return new Server(process, port, (System.nanoTime() - t0) / 1e9, t0);
                     }
                 } catch (IOException e) {
                     // not up yet

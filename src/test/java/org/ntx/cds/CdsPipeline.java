@@ -9,6 +9,7 @@ import org.ntx.record.TimelineMapper;
 import org.ntx.rules.NaltrexoneRules;
 import org.ntx.rules.Thresholds;
 import org.ntx.security.AuditTrail;
+import org.ntx.security.CdsFhirServers;
 import org.ntx.security.PatientDataAccess;
 import org.ntx.server.PublicUrls;
 import org.ntx.source.FhirDataSource;
@@ -28,7 +29,7 @@ import java.util.UUID;
  */
 final class CdsPipeline {
 
-    static final String PUBLIC_BASE = "https://ntx.example.org/fhir";
+    static final String PUBLIC_BASE = "http://127.0.0.1:8080/fhir";
 
     /** A clock the test sets; one per pipeline, never shared. */
     static final class TestClock extends Clock {
@@ -95,7 +96,7 @@ final class CdsPipeline {
                 cardLog, clock, properties);
         this.controller = new CdsHooksController(new CdsRequestParser(fhirContext), cds,
                 new CdsFeedback(cardLog, clock), new CdsJson(fhirContext), AuditTrail.inactive(),
-                new PatientDataAccess(false, AuditTrail.inactive(), clock));
+                new PatientDataAccess(false, AuditTrail.inactive(), clock), CdsFhirServers.unrestricted());
     }
 
     /** A service call as a CDS client makes it. */

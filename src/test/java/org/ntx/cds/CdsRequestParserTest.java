@@ -71,4 +71,24 @@ class CdsRequestParserTest {
                         e -> assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST))
                 .hasMessageContaining("draftOrders");
     }
+
+    @Test
+    void moreDraftOrdersThanTheLimitAreRefusedBeforeAnyIsParsed() {
+        String draft = "{\"resource\": {\"resourceType\": \"MedicationRequest\", \"status\": \"draft\","
+                + " \"intent\": \"order\", \"subject\": {\"reference\": \"Patient/p1\"}}}";
+        String body = """
+                {"hook": "order-sign", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ed",
+                 "context": {"patientId": "p1", "draftOrders": {"resourceType": "Bundle", "type": "collection",
+                   "entry": [%s]}}}
+                """.formatted(String.join(",", java.util.Collections.nCopies(
+                CdsRequestParser.DEFAULT_MAX_DRAFT_ORDERS + 1, draft)));
+
+        assertThatThrownBy(() -> parser.parse(body, CdsHook.ORDER_SIGN))
+                .isInstanceOfSatisfying(CdsRequestException.class,
+                        e -> assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST))
+                .hasMessageContaining("at most " + CdsRequestParser.DEFAULT_MAX_DRAFT_ORDERS);
+        String allowed = body.replaceFirst(java.util.regex.Pattern.quote(draft + ","), "");
+        assertThat(parser.parse(allowed, CdsHook.ORDER_SIGN).draftOrders())
+                .hasSize(CdsRequestParser.DEFAULT_MAX_DRAFT_ORDERS);
+    }
 }

@@ -188,6 +188,34 @@ class OutcomesIT {
         assertThat(count(group.getPopulation(), "numerator")).as(measure + " numerator").isEqualTo(numerator);
     }
 
+    @Test
+    void theDailyRetentionCurveAgreesWithTheThirtyNinetyAndHundredEightyDayMeasures() {
+        MeasureReport report = outcomes("2024-01-01", "2024-03-31");
+        MeasureReport.MeasureReportGroupComponent curve = group(report, "retention-curve");
+        for (String formulation : List.of("injection", "oral")) {
+            MeasureReport.StratifierGroupComponent dayZero = stratum(curve, formulation, "0");
+            assertThat(count(dayZero.getPopulation(), "numerator")).as("everyone is retained on day 0")
+                    .isEqualTo(count(dayZero.getPopulation(), "denominator"));
+            for (int day : List.of(30, 90, 180)) {
+                MeasureReport.StratifierGroupComponent measure = stratum(group(report, "retention-" + day),
+                        "formulation", formulation);
+                List<MeasureReport.StratifierGroupComponent> onDay = curve.getStratifier().stream()
+                        .filter(s -> s.getCodeFirstRep().getText().equals(formulation))
+                        .flatMap(s -> s.getStratum().stream())
+                        .filter(s -> s.getValue().getText().equals(Integer.toString(day))).toList();
+                int atRisk = onDay.isEmpty() ? 0 : count(onDay.get(0).getPopulation(), "denominator");
+                int retained = onDay.isEmpty() ? 0 : count(onDay.get(0).getPopulation(), "numerator");
+                assertThat(atRisk).as(formulation + " day " + day).isEqualTo(count(measure.getPopulation(), "denominator"));
+                assertThat(retained).as(formulation + " day " + day).isEqualTo(count(measure.getPopulation(), "numerator"));
+            }
+            // A point for every day of follow-up, not four.
+            List<MeasureReport.StratifierGroupComponent> days = curve.getStratifier().stream()
+                    .filter(s -> s.getCodeFirstRep().getText().equals(formulation))
+                    .flatMap(s -> s.getStratum().stream()).toList();
+            assertThat(days.size()).isGreaterThan(180);
+        }
+    }
+
     private static MeasureReport.MeasureReportGroupComponent group(MeasureReport report, String code) {
         return report.getGroup().stream().filter(g -> g.getCode().getCodingFirstRep().getCode().equals(code))
                 .findFirst().orElseThrow(() -> new AssertionError("no group " + code));

@@ -72,6 +72,65 @@ class ProfilesIT {
     }
 
     @Test
+    void storesAResourceClaimingAnUnknownProfileAndSaysItWasNotValidatedAgainstIt() throws Exception {
+        String usCore = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-patient";
+        java.net.http.HttpResponse<String> created = post("/fhir/Patient", "{\"resourceType\":\"Patient\","
+                + "\"meta\":{\"profile\":[\"" + usCore + "\"]},\"name\":[{\"family\":\"Claimant\"}]}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        OperationOutcome outcome = fhirContext.newJsonParser().parseResource(OperationOutcome.class, created.body());
+        assertThat(outcome.getIssue()).anySatisfy(issue -> {
+            assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.WARNING);
+            assertThat(issue.getDiagnostics()).contains(usCore, "without being validated against it");
+            assertThat(issue.getExpression().get(0).getValue()).isEqualTo("Patient.meta.profile[0]");
+        });
+        String location = created.headers().firstValue("Location").orElseThrow();
+        assertThat(location).contains("/Patient/");
+
+        // A core R4 profile is known: no warning, the resource comes back as usual.
+        java.net.http.HttpResponse<String> core = post("/fhir/Observation", "{\"resourceType\":\"Observation\","
+                + "\"meta\":{\"profile\":[\"http://hl7.org/fhir/StructureDefinition/vitalsigns\"]},"
+                + "\"status\":\"final\",\"code\":{\"text\":\"heart rate\"}}");
+        assertThat(core.statusCode()).isEqualTo(201);
+        assertThat(core.body()).contains("\"resourceType\":\"Observation\"");
+
+        // In a transaction the warning is the entry's outcome.
+        java.net.http.HttpResponse<String> transaction = post("/fhir", "{\"resourceType\":\"Bundle\",\"type\":"
+                + "\"transaction\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\",\"meta\":{\"profile\":[\""
+                + usCore + "\"]}},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}},{\"resource\":{"
+                + "\"resourceType\":\"Patient\"},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}]}");
+        assertThat(transaction.statusCode()).isEqualTo(200);
+        Bundle response = fhirContext.newJsonParser().parseResource(Bundle.class, transaction.body());
+        // HAPI puts its own "Successfully created" issue there; the warning is added to it.
+        assertThat(((OperationOutcome) response.getEntry().get(0).getResponse().getOutcome()).getIssue())
+                .anyMatch(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.WARNING
+                        && issue.getDiagnostics().contains(usCore));
+        OperationOutcome plain = (OperationOutcome) response.getEntry().get(1).getResponse().getOutcome();
+        assertThat(plain == null ? List.<OperationOutcome.OperationOutcomeIssueComponent>of() : plain.getIssue())
+                .noneMatch(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.WARNING);
+    }
+
+    private java.net.http.HttpResponse<String> post(String path, String body) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> expandsEveryShippedValueSetToExactlyTheCodesItEnumerates() {
+        return NaltrexonePackage.fromClasspath().valueSetCodes().entrySet().stream()
+                .map(valueSet -> DynamicTest.dynamicTest(valueSet.getKey(), () -> {
+                    ValueSet expansion = client.operation().onType(ValueSet.class).named("$expand")
+                            .withParameter(Parameters.class, "url", new UriType(valueSet.getKey()))
+                            .returnResourceType(ValueSet.class).execute();
+                    assertThat(expansion.getExpansion().getContains().stream()
+                            .map(c -> c.getSystem() + "|" + c.getCode()).toList())
+                            .containsExactlyInAnyOrderElementsOf(valueSet.getValue());
+                }));
+    }
+
+    @Test
     void expandsTheOpioidAgonistValueSetWithInjectableMorphineButWithoutMorphineNaltrexone() {
         ValueSet expansion = client.operation().onType(ValueSet.class).named("$expand")
                 .withParameter(Parameters.class, "url", new UriType(Canonicals.BASE + "/ValueSet/opioid-agonists"))

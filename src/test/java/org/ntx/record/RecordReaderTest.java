@@ -103,7 +103,7 @@ class RecordReaderTest {
         }
 
         @Override
-        public Optional<Map<String, List<Resource>>> searchByPatient(String patientId, Set<String> resourceTypes) {
+        public Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes) {
             if (!atOnce) {
                 return Optional.empty();
             }
@@ -113,7 +113,7 @@ class RecordReaderTest {
             typesReadAtOnce.addAll(resourceTypes);
             Map<String, List<Resource>> none = new HashMap<>();
             resourceTypes.forEach(type -> none.put(type, List.of()));
-            return Optional.of(none);
+            return Optional.of(new PatientResources(none, List.of()));
         }
 
         @Override

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import org.junit.jupiter.api.Test;
 import org.ntx.support.IntegrationTest;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,17 +27,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Throws a few thousand mutated requests at the running server: CDS Hooks calls and feedback, FHIR resources,
- * transactions, searches and our operations, each seed truncated, retyped, bloated, nested deep, given impossible dates,
- * unknown codes or the wrong content type. Whatever comes in, the answer is never 5xx, never shows a stack trace,
- * and every refusal carries an OperationOutcome (FHIR) or a JSON error body (CDS Hooks, web API).
+ * Throws a few thousand mutated and hostile requests at the running server: CDS Hooks calls and feedback, FHIR
+ * resources, transactions, searches and our operations, each seed truncated, retyped, bloated, nested deep, given
+ * impossible dates, unknown codes or the wrong content type; and every family of {@link HostileRequests} (XML that does
+ * not read back, invalid UTF-8, costly searches, conditional headers, URLs and references that are no search,
+ * batches, patches, odd methods and content types, escaped paths). Whatever comes in, the answer is never 5xx, never
+ * shows a stack trace or a Java class name, every refusal carries an OperationOutcome (FHIR) or a JSON error body (CDS
+ * Hooks, web API), and a refused write leaves the store exactly as it was.
  *
- * <p>The mutations come from a fixed seed, so a failure names a request that can be replayed.
+ * <p>Everything comes from fixed seeds, so a failure names a request that can be replayed. Loopback only; each request
+ * has a 60 s time-out, and the whole run takes about a minute or two.
  */
 @IntegrationTest
 class HostileInputIT {
@@ -44,10 +51,18 @@ class HostileInputIT {
     private static final int ROUNDS = 2200;
     private static final Pattern STACK_TRACE = Pattern.compile(
             "\\tat |\\bat (java|javax|jakarta|org|ca\\.uhn|com|sun)\\.[\\w.$]+\\(|\\.java:\\d+\\)");
+    /** A Java class name in an answer: a fully qualified one, or any simple name ending in Exception or Error. */
+    private static final Pattern CLASS_NAME = Pattern.compile(
+            "\\b(java|javax|jakarta|ca\\.uhn|com\\.(fasterxml|google|zaxxer|nimbusds)|org\\.(hibernate|springframework"
+                    + "|apache|postgresql|h2|hl7))\\.[a-z][\\w.$]*|\\b[A-Z]\\w*(Exception|Error)\\b");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int HOSTILE_REQUESTS = 1300;
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -55,7 +70,12 @@ class HostileInputIT {
     private record Target(String method, String path, JsonNode seed, boolean fhir) {}
 
     /** One mutated request, kept for the failure report. */
-    private record Attempt(String method, String path, String contentType, byte[] body, String mutation) {
+    private record Attempt(String method, String path, String contentType, byte[] body, String mutation,
+                           Map<String, String> headers) {
+        Attempt(String method, String path, String contentType, byte[] body, String mutation) {
+            this(method, path, contentType, body, mutation, Map.of());
+        }
+
         @Override
         public String toString() {
             String shown = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
@@ -87,6 +107,18 @@ class HostileInputIT {
         assertThat(statusCounts.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(2000);
         assertThat(statusCounts.keySet()).as("the mutations must actually be refused, not all accepted")
                 .anyMatch(status -> status >= 400);
+        assertThat(failures).as("statuses seen: %s", statusCounts).isEmpty();
+    }
+
+    @Test
+    void answersEveryFamilyOfHostileRequestWithoutA5xxAClassNameOrAChangeFromARefusedWrite() throws Exception {
+        List<String> failures = new ArrayList<>();
+        Map<Integer, Integer> statusCounts = new LinkedHashMap<>();
+        for (HostileRequests.Request request : new HostileRequests(SEED + 1).draw(HOSTILE_REQUESTS)) {
+            check(new Attempt(request.method(), request.path(), request.headers().get("Content-Type"),
+                    request.body(), request.family(), request.headers()), failures, statusCounts);
+        }
+        assertThat(statusCounts.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(HOSTILE_REQUESTS);
         assertThat(failures).as("statuses seen: %s", statusCounts).isEmpty();
     }
 
@@ -155,11 +187,16 @@ class HostileInputIT {
         assertThat(statusCounts).containsKey(200);
     }
 
+    private void check(Attempt attempt, List<String> failures, Map<Integer, Integer> statusCounts) {
+        check(attempt, attempt.path().startsWith("/fhir"), failures, statusCounts);
+    }
+
     private void check(Attempt attempt, boolean fhir, List<String> failures, Map<Integer, Integer> statusCounts) {
+        long storedBefore = stored();
         HttpResponse<String> response;
         try {
             response = send(attempt);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             failures.add("no answer (" + e.getClass().getSimpleName() + ") to " + attempt);
             return;
         }
@@ -170,9 +207,25 @@ class HostileInputIT {
             failures.add(status + " for " + attempt + " -> " + abbreviate(body));
         } else if (STACK_TRACE.matcher(body).find()) {
             failures.add("stack trace in " + status + " for " + attempt + " -> " + abbreviate(body));
+        } else if (CLASS_NAME.matcher(body).find()) {
+            Matcher name = CLASS_NAME.matcher(body);
+            name.find();
+            failures.add("class name '" + name.group() + "' in " + status + " for " + attempt + " -> "
+                    + abbreviate(body));
         } else if (status >= 400 && !explainsItself(body, fhir)) {
             failures.add("unexplained " + status + " for " + attempt + " -> " + abbreviate(body));
         }
+        if (status >= 400 && !attempt.method().equals("GET") && stored() != storedBefore) {
+            failures.add("a refused write changed the store: " + status + " for " + attempt);
+        }
+    }
+
+    /**
+     * Every version of every resource stored, as one number that any write changes. Binary files of exports that
+     * other tests of this context may still be writing in the background are not counted.
+     */
+    private long stored() {
+        return jdbc.queryForObject("SELECT count(*) FROM hfj_res_ver WHERE res_type <> 'Binary'", Long.class);
     }
 
     /** A FHIR refusal is an OperationOutcome; a CDS Hooks or web API refusal is JSON with status and message. */
@@ -189,13 +242,19 @@ class HostileInputIT {
     }
 
     private HttpResponse<String> send(Attempt attempt) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + attempt.path()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + legalInUri(attempt.path())))
                 .timeout(Duration.ofSeconds(60))
                 .header("Accept", attempt.path().startsWith("/fhir") ? "application/fhir+json" : "application/json");
         if (attempt.contentType() != null) {
             request.header("Content-Type", attempt.contentType());
         }
-        request.method(attempt.method(), attempt.method().equals("GET") || attempt.method().equals("DELETE")
+        attempt.headers().forEach((name, value) -> {
+            if (!name.equals("Content-Type")) {
+                request.header(name, value);
+            }
+        });
+        request.method(attempt.method(), attempt.body().length == 0 && !attempt.method().equals("POST")
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(attempt.body()));
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -443,6 +502,15 @@ class HostileInputIT {
 
     private static String bytesAsString(JsonNode node) {
         return node.toString();
+    }
+
+    /** Characters Java's URI refuses outright are sent percent-encoded (the server sees the same after decoding). */
+    private static String legalInUri(String path) {
+        StringBuilder legal = new StringBuilder();
+        for (char c : path.toCharArray()) {
+            legal.append(" |\"<>{}^`\\".indexOf(c) >= 0 ? "%%%02X".formatted((int) c) : String.valueOf(c));
+        }
+        return legal.toString();
     }
 
     private static String abbreviate(String text) {

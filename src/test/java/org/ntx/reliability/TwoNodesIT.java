@@ -101,6 +101,10 @@ class TwoNodesIT {
 
     @Test
     void aWriteThroughOneNodeIsSeenByACdsCallToTheOther() throws Exception {
+        // A clean start on PostgreSQL too (FirstRunIT checks H2): the package installed over the first node's,
+        // and not one ERROR line.
+        assertThat(second.log().lines().filter(line -> line.matches("^\\S+\\s+ERROR\\s.*")).toList()).isEmpty();
+        assertThat(second.log()).contains("value sets expand");
         IGenericClient first = FhirTestClient.forPort(fhirContext, port);
         IGenericClient secondFhir = fhirContext.newRestfulGenericClient(second.baseUrl() + "/fhir");
         Instant now = Instant.now();

@@ -46,14 +46,15 @@ class NaltrexoneStatusTest {
 
     @Test
     void reportsWhenTheWindowAfterMethadoneClosesForTheConfiguredLength() {
+        // A methadone maintenance dose lasts a day: the window counts from day -4.
         PatientTimeline timeline = notation.timeline("methadone given@-5");
 
         NaltrexoneStatus tenDays = NaltrexoneStatus.of(timeline, TimelineNotation.AS_OF, Thresholds.defaults());
         NaltrexoneStatus fourteenDays = NaltrexoneStatus.of(timeline, TimelineNotation.AS_OF,
                 Thresholds.defaults().withLongActingOpioidFreeWindow(Duration.ofDays(14)));
 
-        assertThat(tenDays.opioidFreeWindow().orElseThrow().closesAt()).isEqualTo(notation.day(5));
-        assertThat(fourteenDays.opioidFreeWindow().orElseThrow().closesAt()).isEqualTo(notation.day(9));
+        assertThat(tenDays.opioidFreeWindow().orElseThrow().closesAt()).isEqualTo(notation.day(6));
+        assertThat(fourteenDays.opioidFreeWindow().orElseThrow().closesAt()).isEqualTo(notation.day(10));
     }
 
     @Test

@@ -67,6 +67,10 @@ class ScenarioTest {
         for (Finding finding : all) {
             if (finding.topic() != Topic.DATA_UNAVAILABLE) {
                 assertThat(finding.citations()).as("every clinical finding cites its source").isNotEmpty();
+                assertThat(new NaltrexoneRules(scenario.thresholds()).basis().stream()
+                        .filter(b -> b.topic() == finding.topic()).findFirst().orElseThrow().citations())
+                        .as("the card page of %s lists every source its findings cite", finding.topic())
+                        .containsAll(finding.citations());
             }
             if (finding.suggestions().contains(SuggestedAction.REMOVE_DRAFT_ORDER)) {
                 assertThat(finding.draftOrders()).as("a removal names the draft to remove").isNotEmpty();

@@ -22,6 +22,7 @@ import org.ntx.timeline.LabResult;
 import org.ntx.timeline.LabTest;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
+import org.ntx.timeline.RecognisedFrom;
 import org.ntx.timeline.SourceRef;
 
 /**
@@ -35,10 +36,16 @@ import org.ntx.timeline.SourceRef;
  * buprenorphine ordered@-60 until@+30    active order with validity period ending in 30 days
  * naltrexone taking@-60 / took@-60       statement, active / completed
  * ALT@-10=250/56   AST@-3=35             liver test value (U/L), optionally "/ULN" from the reference range
+ * ALT@-2=>1000   ALT@-2=absent reason=error   a value above the assay's range; no value (dataAbsentReason)
+ * ALT@-10=4.5 unit=ukat/L                a value in another unit (converted to U/L as UCUM does)
  * opioid-screen@-2=positive              urine drug screen
  * acute-hepatitis@-20 resolved           condition, active unless a status word says otherwise
  * unavailable:observations               the fetch of that kind failed
  * other-patient:oxycodone given@-1       an entry whose subject is another patient
+ * text:oxycodone ordered@-3              recognised from its text only, not its codes (drafts too: text:oxycodone)
+ * sublocade given@-25                    a product whose one administration lasts (depot 28 d, implant 182 d, ...)
+ * buprenorphine-implant given@-60 until@-10   an implant removed 10 days ago
+ * oxycodone ordered@-100 30d refills=2   an order allowing two refills after the first fill
  * </pre>
  * Status words (completed, active, stopped, cancelled, entered-in-error, draft, on-hold, not-done, preliminary,
  * amended, resolved, inactive, refuted, provisional) override the default status. Drafts are written as
@@ -64,11 +71,24 @@ final class TimelineNotation {
             Map.entry("tramadol", new Drug(DrugClass.OPIOID_SHORT_ACTING, "tramadol 50 MG Oral Tablet", "835603")),
             Map.entry("codeine", new Drug(DrugClass.OPIOID_SHORT_ACTING, "codeine/APAP 300/30 MG", "993770")),
             Map.entry("morphine", new Drug(DrugClass.OPIOID_SHORT_ACTING, "morphine 4 MG/ML Injection", null)),
-            Map.entry("methadone", new Drug(DrugClass.OPIOID_LONG_ACTING, "methadone 10 MG Oral Tablet", "864706")),
+            Map.entry("methadone", new Drug(DrugClass.OPIOID_LONG_ACTING, "methadone 10 MG Oral Tablet", "864706",
+                    Duration.ofDays(1))),
+            Map.entry("sublocade", new Drug(DrugClass.OPIOID_LONG_ACTING,
+                    "1.5 ML buprenorphine 200 MG/ML Prefilled Syringe [Sublocade]", "1996193", Duration.ofDays(28))),
+            Map.entry("brixadi-weekly", new Drug(DrugClass.OPIOID_LONG_ACTING,
+                    "0.32 ML buprenorphine 50 MG/ML Prefilled Syringe [Brixadi]", "2639030", Duration.ofDays(7))),
+            Map.entry("brixadi-monthly", new Drug(DrugClass.OPIOID_LONG_ACTING,
+                    "0.27 ML buprenorphine 356 MG/ML Prefilled Syringe [Brixadi]", "2639042", Duration.ofDays(28))),
+            Map.entry("buprenorphine-implant", new Drug(DrugClass.OPIOID_LONG_ACTING,
+                    "buprenorphine 74.2 MG Drug Implant [Probuphine]", "1797655", Duration.ofDays(182))),
+            Map.entry("butrans", new Drug(DrugClass.OPIOID_LONG_ACTING,
+                    "168 HR buprenorphine 0.01 MG/HR Transdermal System [BuTrans]", "904874", Duration.ofDays(7))),
+            Map.entry("unreadable-opioid", new Drug(DrugClass.UNCLASSIFIED,
+                    "opioid analgesic PRN: mentions an opioid without naming which", null)),
             Map.entry("buprenorphine", new Drug(DrugClass.OPIOID_LONG_ACTING, "buprenorphine/naloxone 8/2 MG Film",
                     "351266")),
             Map.entry("fentanyl-patch", new Drug(DrugClass.OPIOID_LONG_ACTING, "fentanyl 25 MCG/HR Transdermal",
-                    "245134")),
+                    "245134", Duration.ofHours(72))),
             Map.entry("morphine-naltrexone", new Drug(DrugClass.OPIOID_LONG_ACTING,
                     "morphine/naltrexone ER Oral Capsule (Embeda)", "863845")),
             Map.entry("naloxone", new Drug(DrugClass.OPIOID_REVERSAL_AGENT, "naloxone 4 MG Nasal Spray", null)),
@@ -85,12 +105,17 @@ final class TimelineNotation {
             "cirrhosis", ConditionClass.CIRRHOSIS, "opioid-use-disorder", ConditionClass.OPIOID_USE_DISORDER);
 
     private static final Pattern MEDICATION_WHEN = Pattern.compile("(given|dispensed|ordered|taking|took)@([+-]?\\d+)");
-    private static final Pattern LAB = Pattern.compile("([\\w-]+)@([+-]?\\d+)=([\\w.]+)(?:/([\\d.]+))?");
+    private static final Pattern LAB = Pattern.compile("([\\w-]+)@([+-]?\\d+)=(<=|>=|<|>)?([\\w.]+)(?:/([\\d.]+))?");
+    private static final Pattern REASON = Pattern.compile("reason=(\\S+)");
+    /** What the terminology layer's UCUM conversion gives for these units (1 ukat = 60 U: 1 U = 1 umol/min). */
+    private static final Map<String, BigDecimal> UNITS_PER_LITRE = Map.of("U/L", BigDecimal.ONE, "IU/L", BigDecimal.ONE,
+            "[IU]/L", BigDecimal.ONE, "ukat/L", BigDecimal.valueOf(60), "nkat/L", new BigDecimal("0.06"));
     private static final Pattern CONDITION = Pattern.compile("([\\w-]+)@([+-]?\\d+)");
     private static final Pattern SUPPLY = Pattern.compile("(\\d+)d");
     private static final Pattern DOSE = Pattern.compile("([\\d.]+)mg");
     private static final Pattern UNTIL = Pattern.compile("until@([+-]?\\d+)");
     private static final Pattern UNIT = Pattern.compile("unit=(\\S+)");
+    private static final Pattern REFILLS = Pattern.compile("refills=(\\d+)");
 
     private final Instant asOf;
     private int nextId = 1;
@@ -119,7 +144,7 @@ final class TimelineNotation {
             }
             String patient = entry.startsWith("other-patient:") ? OTHER_PATIENT : PATIENT;
             String[] tokens = entry.replaceFirst("^other-patient:", "").trim().split("\\s+");
-            if (DRUGS.containsKey(tokens[0])) {
+            if (DRUGS.containsKey(tokens[0].replaceFirst("^text:", ""))) {
                 medications.add(medication(patient, tokens));
             } else if (LAB.matcher(tokens[0]).matches()) {
                 labs.add(lab(patient, tokens));
@@ -137,17 +162,21 @@ final class TimelineNotation {
         for (String entry : entries(notation)) {
             String patient = entry.startsWith("other-patient:") ? OTHER_PATIENT : PATIENT;
             String[] tokens = entry.replaceFirst("^other-patient:", "").trim().split("\\s+");
-            Drug drug = drug(tokens[0]);
+            boolean text = tokens[0].startsWith("text:");
+            Drug drug = drug(tokens[0].replaceFirst("^text:", ""));
             MedicationAttributes attributes = attributes(tokens, 1, MedicationEvent.Status.DRAFT);
             drafts.add(new MedicationEvent(patient, new SourceRef("MedicationRequest", "draft-" + nextId++),
-                    MedicationEvent.Kind.ORDER, attributes.status(), drug.drugClass(), drug.display(), drug.codes(),
-                    asOf, attributes.end(), attributes.daysSupply(), attributes.doseMg(), Optional.of("oral")));
+                    MedicationEvent.Kind.ORDER, attributes.status(), drug.drugClass(), drug.display(),
+                    text ? Set.of() : drug.codes(), asOf, attributes.end(), attributes.daysSupply(),
+                    attributes.doseMg(), Optional.of("oral"), text ? RecognisedFrom.TEXT : RecognisedFrom.CODES,
+                    drug.exposure(), attributes.refills()));
         }
         return drafts;
     }
 
     private MedicationEvent medication(String patient, String[] tokens) {
-        Drug drug = drug(tokens[0]);
+        boolean text = tokens[0].startsWith("text:");
+        Drug drug = drug(tokens[0].replaceFirst("^text:", ""));
         if (tokens.length < 2) {
             throw new IllegalArgumentException("medication needs verb@day: " + String.join(" ", tokens));
         }
@@ -173,8 +202,9 @@ final class TimelineNotation {
         };
         MedicationAttributes attributes = attributes(tokens, 2, defaultStatus);
         return new MedicationEvent(patient, new SourceRef(resourceType, "m" + nextId++), kind, attributes.status(),
-                drug.drugClass(), drug.display(), drug.codes(), day(Integer.parseInt(when.group(2))),
-                attributes.end(), attributes.daysSupply(), attributes.doseMg(), Optional.empty());
+                drug.drugClass(), drug.display(), text ? Set.of() : drug.codes(), day(Integer.parseInt(when.group(2))),
+                attributes.end(), attributes.daysSupply(), attributes.doseMg(), Optional.empty(),
+                text ? RecognisedFrom.TEXT : RecognisedFrom.CODES, drug.exposure(), attributes.refills());
     }
 
     private MedicationAttributes attributes(String[] tokens, int from, MedicationEvent.Status defaultStatus) {
@@ -182,10 +212,13 @@ final class TimelineNotation {
         Optional<Integer> supply = Optional.empty();
         Optional<BigDecimal> dose = Optional.empty();
         Optional<Instant> end = Optional.empty();
+        Optional<Integer> refills = Optional.empty();
         for (int i = from; i < tokens.length; i++) {
             String token = tokens[i];
             Matcher matcher;
-            if ((matcher = SUPPLY.matcher(token)).matches()) {
+            if ((matcher = REFILLS.matcher(token)).matches()) {
+                refills = Optional.of(Integer.parseInt(matcher.group(1)));
+            } else if ((matcher = SUPPLY.matcher(token)).matches()) {
                 supply = Optional.of(Integer.parseInt(matcher.group(1)));
             } else if ((matcher = DOSE.matcher(token)).matches()) {
                 dose = Optional.of(new BigDecimal(matcher.group(1)));
@@ -195,7 +228,7 @@ final class TimelineNotation {
                 status = MedicationEvent.Status.valueOf(constant(token));
             }
         }
-        return new MedicationAttributes(status, supply, dose, end);
+        return new MedicationAttributes(status, supply, dose, end, refills);
     }
 
     private LabResult lab(String patient, String[] tokens) {
@@ -208,25 +241,32 @@ final class TimelineNotation {
         LabResult.Status status = LabResult.Status.FINAL;
         Optional<String> unit = test == LabTest.OPIOID_URINE_SCREEN ? Optional.empty()
                 : Optional.of(test == LabTest.TOTAL_BILIRUBIN ? "mg/dL" : "U/L");
+        Optional<String> reason = Optional.empty();
         for (int i = 1; i < tokens.length; i++) {
             Matcher unitMatcher = UNIT.matcher(tokens[i]);
+            Matcher reasonMatcher = REASON.matcher(tokens[i]);
             if (unitMatcher.matches()) {
                 unit = Optional.of(unitMatcher.group(1));
+            } else if (reasonMatcher.matches()) {
+                reason = Optional.of(reasonMatcher.group(1));
             } else {
                 status = LabResult.Status.valueOf(constant(tokens[i]));
             }
         }
-        String result = matcher.group(3);
+        String result = matcher.group(4);
         Optional<LabResult.ScreenResult> screen = Optional.empty();
         Optional<BigDecimal> value = Optional.empty();
         if (result.equals("positive") || result.equals("negative")) {
             screen = Optional.of(LabResult.ScreenResult.valueOf(constant(result)));
-        } else {
+        } else if (!result.equals("absent")) {
             value = Optional.of(new BigDecimal(result));
         }
-        Optional<BigDecimal> upperLimit = Optional.ofNullable(matcher.group(4)).map(BigDecimal::new);
+        Optional<BigDecimal> upperLimit = Optional.ofNullable(matcher.group(5)).map(BigDecimal::new);
+        Optional<BigDecimal> factor = test == LabTest.ALT || test == LabTest.AST
+                ? unit.map(UNITS_PER_LITRE::get) : Optional.empty();
         return new LabResult(patient, new SourceRef("Observation", "o" + nextId++), test, matcher.group(1), status,
-                day(Integer.parseInt(matcher.group(2))), value, unit, upperLimit, screen);
+                day(Integer.parseInt(matcher.group(2))), value, unit, upperLimit, screen,
+                LabResult.Comparator.of(matcher.group(3)), factor, value.isPresent() ? Optional.empty() : reason);
     }
 
     private ConditionRecord condition(String patient, String[] tokens) {
@@ -270,13 +310,21 @@ final class TimelineNotation {
         return word.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
-    private record Drug(DrugClass drugClass, String display, String rxnorm) {
+    private record Drug(DrugClass drugClass, String display, String rxnorm, Optional<Duration> exposure) {
+        Drug(DrugClass drugClass, String display, String rxnorm) {
+            this(drugClass, display, rxnorm, Optional.empty());
+        }
+
+        Drug(DrugClass drugClass, String display, String rxnorm, Duration exposure) {
+            this(drugClass, display, rxnorm, Optional.of(exposure));
+        }
+
         Set<Code> codes() {
             return rxnorm == null ? Set.of() : Set.of(Code.rxnorm(rxnorm));
         }
     }
 
     private record MedicationAttributes(MedicationEvent.Status status, Optional<Integer> daysSupply,
-            Optional<BigDecimal> doseMg, Optional<Instant> end) {
+            Optional<BigDecimal> doseMg, Optional<Instant> end, Optional<Integer> refills) {
     }
 }

@@ -37,7 +37,7 @@ class AuditEventsTest {
     @Test
     void recordsAPatientAppReadingItsRecord() {
         AuditEvent event = AuditEvents.fhirInteraction(new FhirAuditRecord(WHEN, grant("patient/*.rs", "p1"),
-                "127.0.0.1", RestOperationTypeEnum.READ, "Patient/p1", true, null, List.of("Patient/p1"), 200));
+                "127.0.0.1", RestOperationTypeEnum.READ, "Patient/p1", null, true, null, List.of("Patient/p1"), 200));
 
         assertValid(event);
         assertThat(event.getSubtypeFirstRep().getCode()).isEqualTo("read");
@@ -49,9 +49,19 @@ class AuditEventsTest {
     }
 
     @Test
+    void recordsTheWarningsOfAnInteractionSuchAsAnUnknownProfileClaim() {
+        AuditEvent event = AuditEvents.fhirInteraction(new FhirAuditRecord(WHEN, grant("user/*.cruds", null),
+                "127.0.0.1", RestOperationTypeEnum.CREATE, "Patient", null, false, null, List.of("Patient/p7"), 201,
+                List.of("Patient/p7: Profile http://example.org/unknown is not known to this server")));
+
+        assertValid(event);
+        assertThat(event.getOutcomeDesc()).startsWith("HTTP 201; warnings: Patient/p7: Profile http://example.org/unknown");
+    }
+
+    @Test
     void recordsARefusedSearchWithItsQueryAndNoReferences() {
         AuditEvent event = AuditEvents.fhirInteraction(new FhirAuditRecord(WHEN, grant("user/Patient.r", null),
-                "10.1.2.3", RestOperationTypeEnum.SEARCH_TYPE, "MedicationRequest", false, "patient=Patient/p9",
+                "10.1.2.3", RestOperationTypeEnum.SEARCH_TYPE, "MedicationRequest", null, false, "patient=Patient/p9",
                 List.of(), 403));
 
         assertValid(event);
@@ -63,12 +73,53 @@ class AuditEventsTest {
     @Test
     void recordsAnAnonymousDeleteWithoutReferencingTheDeletedResource() {
         AuditEvent event = AuditEvents.fhirInteraction(new FhirAuditRecord(WHEN, AccessGrant.ANONYMOUS, null,
-                RestOperationTypeEnum.DELETE, "Patient/p3", false, null, List.of(), 200));
+                RestOperationTypeEnum.DELETE, "Patient/p3", null, false, null, List.of(), 200));
 
         assertValid(event);
         assertThat(event.getAgentFirstRep().getWho().getDisplay()).isEqualTo("anonymous");
         assertThat(event.getEntityFirstRep().getName()).isEqualTo("Patient/p3");
         assertThat(event.getEntityFirstRep().getWhat().hasReference()).isFalse();
+    }
+
+    /**
+     * An operation on an instance references the instance, never "Patient/p1/$everything": that is no reference,
+     * and HAPI refused to store the record ("Could not store the audit record" after every $everything).
+     */
+    @Test
+    void recordsAnInstanceOperationAgainstTheInstanceWithTheOperationNamed() {
+        AuditEvent event = AuditEvents.fhirInteraction(new FhirAuditRecord(WHEN, grant("user/*.rs", null),
+                "127.0.0.1", RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient/p1", "$everything", true,
+                null, List.of("Patient/p1", "Observation/o1"), 200));
+
+        assertValid(event);
+        assertThat(event.getEntity()).filteredOn(entity -> entity.getWhat().hasReference())
+                .extracting(entity -> entity.getWhat().getReference())
+                .containsExactly("Patient/p1", "Observation/o1");
+        assertThat(event.getEntity()).anySatisfy(entity ->
+                assertThat(entity.getDescription()).isEqualTo("operation $everything"));
+
+        AuditEvent export = AuditEvents.fhirInteraction(new FhirAuditRecord(WHEN, grant("user/*.rs", null),
+                "127.0.0.1", RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$export", false, null,
+                List.of(), 202));
+        assertValid(export);
+        assertThat(export.getEntityFirstRep().getName()).isEqualTo("$export");
+        assertThat(export.getEntityFirstRep().getWhat().hasReference()).isFalse();
+    }
+
+    @Test
+    void countsRefusedAuthenticationsInOneRecord() {
+        AuditEvent event = AuditEvents.unauthenticated(new AuditEvents.Refusals(WHEN.minusSeconds(60), WHEN,
+                java.util.Map.of("fhir no-token", 3L, "cds-services invalid-token", 2L),
+                java.util.Set.of("10.0.0.1", "10.0.0.2"), 7));
+
+        assertValid(event);
+        assertThat(event.getType().getCode()).isEqualTo("110114");
+        assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+        assertThat(event.getAgent()).extracting(agent -> agent.getNetwork().getAddress())
+                .containsExactly("10.0.0.1", "10.0.0.2");
+        assertThat(event.getEntityFirstRep().getDetail())
+                .extracting(detail -> detail.getType() + "=" + detail.getValue().primitiveValue())
+                .contains("refused=5", "fhir no-token=3", "cds-services invalid-token=2", "more-addresses=7");
     }
 
     @Test

@@ -67,7 +67,7 @@ class AuditTrailTest {
     }
 
     private AuditTrail trail(AuditTrail.AuditStore store, boolean active, int capacity) {
-        return new AuditTrail(store, active, new AuditProperties(null, capacity, Duration.ofMillis(50)), meters,
+        return new AuditTrail(store, active, new AuditProperties(null, capacity, Duration.ofMillis(50), Duration.ofMinutes(1)), meters,
                 Clock.systemUTC());
     }
 

@@ -151,6 +151,15 @@ class CdsClientTokenVerifierTest {
     }
 
     @Test
+    void refusesATokenNotValidYet() throws Exception {
+        JWTClaimsSet later = claims(SANDBOX).notBeforeTime(Date.from(NOW.plusSeconds(120))).build();
+        assertRefused(TestTokens.sign(sandboxKey, JWSAlgorithm.ES384, later, null), Refusal.NOT_YET_VALID);
+        JWTClaimsSet withinSkew = claims(SANDBOX).notBeforeTime(Date.from(NOW.plusSeconds(30))).build();
+        assertThat(verifier.verify(TestTokens.sign(sandboxKey, JWSAlgorithm.ES384, withinSkew, null), Set.of(SERVICE_URL)))
+                .isNotNull();
+    }
+
+    @Test
     void refusesATokenWithoutJti() {
         JWTClaimsSet noJti = claims(SANDBOX).jwtID(null).build();
         assertRefused(TestTokens.sign(sandboxKey, JWSAlgorithm.ES384, noJti, null), Refusal.MISSING_CLAIM);

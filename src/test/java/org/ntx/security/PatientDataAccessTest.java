@@ -30,5 +30,19 @@ class PatientDataAccessTest {
         assertThat(PatientDataAccess.allows(
                 AccessGrant.fromClaims(Map.of("sub", "r", "scope", "ntx/research")), "p1")).isFalse();
         assertThat(PatientDataAccess.allows(AccessGrant.ANONYMOUS, "p1")).isFalse();
+        assertThat(PatientDataAccess.allows(AccessGrant.fromClaims(Map.of("sub", "u", "scope",
+                "user/MedicationRequest.rs user/MedicationAdministration.rs user/MedicationDispense.rs"
+                        + " user/MedicationStatement.rs user/Observation.rs user/Condition.rs user/Medication.rs")), "p1"))
+                .as("every type the record is drawn from, named one by one").isTrue();
+    }
+
+    @Test
+    void aPatientBoundTokenNeedsReadAndSearchOnEveryTypeOfTheRecordToo() {
+        AccessGrant labsOnly = AccessGrant.fromClaims(
+                Map.of("sub", "app", "scope", "patient/Observation.rs", "patient", "p1"));
+        assertThat(PatientDataAccess.refusal(labsOnly, "p1")).hasValueSatisfying(reason ->
+                assertThat(reason).contains("MedicationRequest").contains("Condition"));
+        AccessGrant readOnly = AccessGrant.fromClaims(Map.of("sub", "app", "scope", "patient/*.r", "patient", "p1"));
+        assertThat(PatientDataAccess.allows(readOnly, "p1")).as("read without search is not enough").isFalse();
     }
 }

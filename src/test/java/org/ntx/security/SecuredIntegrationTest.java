@@ -28,7 +28,16 @@ import java.lang.annotation.Target;
                 "ntx.security.issuer=" + TestTokens.FHIR_ISSUER,
                 "ntx.security.jwks=classpath:security/test-issuer-jwks.json",
                 "ntx.security.cds-clients[0].issuer=" + TestTokens.SANDBOX_ISSUER,
-                "ntx.security.cds-clients[0].jwks=classpath:security/test-cds-sandbox-jwks.json"})
+                "ntx.security.cds-clients[0].jwks=classpath:security/test-cds-sandbox-jwks.json",
+                // The one FHIR server the test client may name: a closed loopback port, so a call that is allowed
+                // to read it fails fast with a data-unavailable card (SecurityCdsFetchIT).
+                "ntx.security.cds-clients[0].fhir-servers[0]=" + SecuredIntegrationTest.ALLOWED_FHIR_SERVER,
+                // Short enough for a test to see the database cancel a statement (SecurityCostBoundsIT).
+                "ntx.storage.statement-timeout=" + SecuredIntegrationTest.STATEMENT_TIMEOUT})
 @ContextConfiguration(initializers = PostgresInitializer.class)
 @AutoConfigureObservability
-@interface SecuredIntegrationTest {}
+@interface SecuredIntegrationTest {
+
+    String ALLOWED_FHIR_SERVER = "http://127.0.0.1:9/fhir";
+    String STATEMENT_TIMEOUT = "5s";
+}

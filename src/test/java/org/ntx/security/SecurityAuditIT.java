@@ -1,6 +1,7 @@
 package org.ntx.security;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -31,6 +32,9 @@ class SecurityAuditIT {
 
     @Autowired
     FhirContext fhirContext;
+
+    @Autowired
+    UnauthenticatedRequests unauthenticated;
 
     TestHttp http;
     IGenericClient auditor;
@@ -94,10 +98,51 @@ class SecurityAuditIT {
                 TestTokens.fhirAccessToken("auditor", "user/*.cruds", null)).statusCode()).isEqualTo(404);
     }
 
+    /**
+     * $everything and $naltrexone-status used to leave no record at all: it named "Patient/1/$everything" as a
+     * reference, which could not be stored.
+     */
+    @Test
+    void recordsSuccessfulPatientOperations() {
+        String reader = "clinician-" + UUID.randomUUID();
+        String token = TestTokens.fhirAccessToken(reader, "user/*.rs", null);
+        for (String operation : List.of("$everything", "$naltrexone-status")) {
+            assertThat(http.get("/fhir/Patient/" + patientId + "/" + operation, token).statusCode())
+                    .as(operation).isEqualTo(200);
+            AuditEvent event = awaitEvent("AuditEvent?entity=Patient/" + patientId
+                            + "&subtype=operation&_sort=-date&_count=200",
+                    candidate -> reader.equals(candidate.getAgentFirstRep().getWho().getIdentifier().getValue())
+                            && candidate.getEntity().stream().anyMatch(entity ->
+                            ("operation " + operation).equals(entity.getDescription())));
+            assertThat(event.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+        }
+    }
+
+    /** 401s leave one counted record per interval, holding no token. */
+    @Test
+    void countsUnauthenticatedRequestsInARecordWithoutTheToken() {
+        String forged = "forged-token-" + UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            assertThat(http.get("/fhir/Patient/" + patientId, forged).statusCode()).isEqualTo(401);
+        }
+        assertThat(http.get("/fhir/Patient/" + patientId, null).statusCode()).isEqualTo(401);
+        unauthenticated.flush();
+
+        AuditEvent counted = awaitEvent("AuditEvent?type=110114&_sort=-date&_count=200", event -> event.getEntity().stream()
+                .flatMap(entity -> entity.getDetail().stream())
+                .anyMatch(detail -> detail.getType().equals("fhir invalid-token")
+                        && Long.parseLong(detail.getValue().primitiveValue()) >= 3));
+        assertThat(counted.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._4);
+        assertThat(fhirContext.newJsonParser().encodeResourceToString(counted)).doesNotContain(forged)
+                .doesNotContain("forged-token");
+    }
+
     private AuditEvent awaitEvent(String search, java.util.function.Predicate<AuditEvent> matching) {
         AuditEvent[] found = new AuditEvent[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Bundle bundle = auditor.search().byUrl(search).returnBundle(Bundle.class).execute();
+            // No cached result: HAPI reuses a search's results for a minute, and the record is written meanwhile.
+            Bundle bundle = auditor.search().byUrl(search).returnBundle(Bundle.class)
+                    .cacheControl(new CacheControlDirective().setNoCache(true)).execute();
             List<AuditEvent> events = bundle.getEntry().stream().map(e -> (AuditEvent) e.getResource())
                     .filter(matching).toList();
             found[0] = events.isEmpty() ? null : events.get(0);

@@ -87,7 +87,7 @@ class SecurityCdsClientIT {
     }
 
     @Test
-    void refusesAnUnknownIssuerHmacUnsignedAndExpiredTokens() {
+    void refusesAnUnknownIssuerHmacUnsignedExpiredAndNotYetValidTokens() {
         String audience = http.url(ORDER_SIGN);
         String unknownIssuer = TestTokens.sign(TestTokens.testSandboxKey(), JWSAlgorithm.ES384,
                 TestTokens.cdsClaims("https://ehr.unknown.example", audience).build(), TestTokens.SANDBOX_JKU);
@@ -98,7 +98,11 @@ class SecurityCdsClientIT {
                 .expirationTime(Date.from(Instant.now().minus(Duration.ofMinutes(5)))).build();
         String expired = TestTokens.sign(TestTokens.testSandboxKey(), JWSAlgorithm.ES384, expiredClaims, null);
 
-        for (String token : new String[] {unknownIssuer, hmac, unsigned, expired}) {
+        String notYetValid = TestTokens.sign(TestTokens.testSandboxKey(), JWSAlgorithm.ES384,
+                TestTokens.cdsClaims(TestTokens.SANDBOX_ISSUER, audience)
+                        .notBeforeTime(Date.from(Instant.now().plus(Duration.ofMinutes(3)))).build(), null);
+
+        for (String token : new String[] {unknownIssuer, hmac, unsigned, expired, notYetValid}) {
             assertThat(http.postJson(ORDER_SIGN, token, hookRequest("p-4", null)).statusCode())
                     .isEqualTo(401);
         }

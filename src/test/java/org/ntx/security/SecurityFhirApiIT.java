@@ -24,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,6 +77,28 @@ class SecurityFhirApiIT {
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
         assertOperationOutcome(response, "login");
+    }
+
+    @Test
+    void refusesTokensWithoutExpiryValidTooLongOrNotValidYet() {
+        Instant now = Instant.now();
+        JWTClaimsSet.Builder base = new JWTClaimsSet.Builder().issuer(TestTokens.FHIR_ISSUER).subject("edge")
+                .claim("scope", "user/*.cruds");
+        List<JWTClaimsSet> refused = List.of(
+                base.issueTime(Date.from(now)).expirationTime(null).build(),
+                base.issueTime(Date.from(now)).expirationTime(Date.from(now.plus(Duration.ofDays(3650)))).build(),
+                base.issueTime(Date.from(now.plus(Duration.ofHours(1))))
+                        .expirationTime(Date.from(now.plus(Duration.ofMinutes(70)))).build(),
+                base.issueTime(Date.from(now)).notBeforeTime(Date.from(now.plus(Duration.ofMinutes(30))))
+                        .expirationTime(Date.from(now.plus(Duration.ofMinutes(50)))).build());
+        for (JWTClaimsSet claims : refused) {
+            String token = TestTokens.sign(TestTokens.testIssuerKey(), JWSAlgorithm.RS256, claims, null);
+            for (String path : List.of("/fhir/Patient/" + patient1, "/api/patients/" + patient1 + "/timeline")) {
+                HttpResponse<String> response = http.get(path, token);
+                assertThat(response.statusCode()).as(path + " " + claims.toJSONObject()).isEqualTo(401);
+                assertThat(response.body()).doesNotContain(token);
+            }
+        }
     }
 
     @Test

@@ -4,6 +4,8 @@ import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Authentication cannot be switched on without saying whose tokens to trust. */
@@ -13,15 +15,19 @@ class SecurityPropertiesTest {
 
     @Test
     void needsIssuerAndKeysWhenEnabled() {
-        assertThat(validator.validate(new SecurityProperties(true, false, null, null, null, null, null)))
+        assertThat(validator.validate(properties(true, null, null)))
                 .singleElement().satisfies(violation -> assertThat(violation.getMessage())
                         .contains("ntx.security.issuer").contains("ntx.security.jwks"));
-        assertThat(validator.validate(new SecurityProperties(true, false, "https://idp", "/etc/jwks.json", null,
-                null, null))).isEmpty();
+        assertThat(validator.validate(properties(true, "https://idp", "/etc/jwks.json"))).isEmpty();
     }
 
     @Test
     void needsNothingWhenDisabled() {
-        assertThat(validator.validate(new SecurityProperties(false, false, null, null, null, null, null))).isEmpty();
+        assertThat(validator.validate(properties(false, null, null))).isEmpty();
+    }
+
+    private static SecurityProperties properties(boolean enabled, String issuer, String jwks) {
+        return new SecurityProperties(enabled, false, issuer, jwks, null, null, null, Duration.ofHours(1),
+                Duration.ofSeconds(60));
     }
 }

@@ -24,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -148,10 +149,11 @@ class FhirRestIT {
     }
 
     @Test
-    void reportsHealthWithTheDatabaseIncluded() throws Exception {
+    void reportsHealthToAnonymousCallersAsTheStatusOnly() throws Exception {
         HttpResponse<String> health = get("/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"db\"").contains("PostgreSQL");
+        assertThat(health.body()).contains("\"status\":\"UP\"").doesNotContain("\"db\"")
+                .doesNotContain("PostgreSQL");
     }
 
     @Test
@@ -159,7 +161,8 @@ class FhirRestIT {
         assertThat(get("/actuator/info").body()).contains("Naltrexone FHIR Service");
         HttpResponse<String> metrics = get("/actuator/prometheus");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests");
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("http_server_requests")
+                .as("no tag names a class").doesNotContainPattern("=\"[A-Za-z.]*(Exception|Error|Token)\"");
     }
 
     @Test
@@ -167,6 +170,37 @@ class FhirRestIT {
         HttpResponse<String> metadata = get("/fhir/metadata");
         assertThat(metadata.statusCode()).isEqualTo(200);
         assertThat(metadata.body()).contains("CapabilityStatement").contains("\"fhirVersion\":\"4.0.1\"");
+    }
+
+    @Test
+    void refusesAndHidesTheAdministrativeOperationsItDoesNotOffer() throws Exception {
+        HttpResponse<String> metadata = get("/fhir/metadata");
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        for (String hidden : List.of("\"expunge\"", "\"hapi.fhir.merge\"", "\"perform-reindexing-pass\"",
+                "\"mark-all-resources-for-reindexing\"", "\"reindex-terminology\"", "\"invalidate-expansion\"")) {
+            assertThat(metadata.body()).as(hidden).doesNotContain("\"name\":" + hidden)
+                    .doesNotContain("\"name\": " + hidden);
+        }
+        assertThat(metadata.body()).contains("\"name\":\"naltrexone-status\"", "\"name\":\"validate\"");
+
+        assertClientError(post("/fhir/$expunge", "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":"
+                + "\"expungeEverything\",\"valueBoolean\":true}]}"), 405);
+        assertClientError(post("/fhir/$mark-all-resources-for-reindexing", "{\"resourceType\":\"Parameters\"}"), 405);
+        assertClientError(post("/fhir/Patient/$hapi.fhir.merge", "{\"resourceType\":\"Parameters\"}"), 405);
+    }
+
+    @Test
+    void refusesTurtleWithFourHundredsNotFiveHundreds() throws Exception {
+        assertClientError(get("/fhir/metadata?_format=ttl"), 406);
+        HttpResponse<String> turtle = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/fhir/Patient")).header("Accept", "text/turtle").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertClientError(turtle, 406);
+        HttpResponse<String> turtleBody = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/fhir/Patient")).header("Content-Type", "text/turtle")
+                .POST(HttpRequest.BodyPublishers.ofString("@prefix fhir: <http://hl7.org/fhir/> .")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertClientError(turtleBody, 415);
+        assertThat(get("/fhir/metadata?_format=json").statusCode()).isEqualTo(200);
     }
 
     private static MedicationRequest oralNaltrexoneOrder(String patientReference) {

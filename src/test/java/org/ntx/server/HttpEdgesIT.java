@@ -53,6 +53,22 @@ class HttpEdgesIT {
     }
 
     @Test
+    void acceptsATransactionLargerThanTheLimitForOtherRequests() throws Exception {
+        // 12 MB: over ntx.limits.max-request-size (10MB), within ntx.limits.max-transaction-size (128MB).
+        String data = java.util.Base64.getEncoder().encodeToString(new byte[9 * 1024 * 1024]);
+        String transaction = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"resource\":"
+                + "{\"resourceType\":\"Binary\",\"contentType\":\"application/octet-stream\",\"data\":\"" + data
+                + "\"},\"request\":{\"method\":\"POST\",\"url\":\"Binary\"}}]}";
+        assertThat(transaction.length()).isGreaterThan(11 * 1024 * 1024);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/fhir"))
+                        .header("Content-Type", "application/fhir+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(transaction)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"status\":\"201 Created\"");
+    }
+
+    @Test
     void rejectsAChunkedBodyOverTheSizeLimit() throws Exception {
         byte[] huge = ("{\"resourceType\":\"Patient\",\"id\":\"" + "y".repeat(11 * 1024 * 1024) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);

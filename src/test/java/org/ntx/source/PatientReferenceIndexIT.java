@@ -115,7 +115,7 @@ class PatientReferenceIndexIT {
 
     /** Compares type by type, as versioned ids; returns what both gave. */
     private Map<String, Set<String>> assertSameAsSearches(String patientId) {
-        Map<String, List<Resource>> atOnce = store.searchByPatient(patientId, TYPES).orElseThrow();
+        Map<String, List<Resource>> atOnce = store.searchByPatient(patientId, TYPES).orElseThrow().byType();
         assertThat(atOnce.keySet()).isEqualTo(TYPES);
         for (String type : TYPES) {
             assertThat(versionedIds(atOnce.get(type))).as("%s for Patient/%s", type, patientId)

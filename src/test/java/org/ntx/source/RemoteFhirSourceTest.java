@@ -20,7 +20,10 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Reading the CDS client's FHIR server: what it sends is read, unless reading it would exhaust memory. */
+/**
+ * Reading the CDS client's FHIR server: what it sends is read, unless reading it would exhaust memory; the lent token
+ * goes to that server's origin only (no redirects, no paging links elsewhere).
+ */
 class RemoteFhirSourceTest {
 
     private static final String BUNDLE = """
@@ -30,16 +33,44 @@ class RemoteFhirSourceTest {
             """;
 
     private HttpServer server;
+    /** Another origin (another port on loopback): it must never see the lent token. */
+    private HttpServer elsewhere;
+    private final List<String> tokensSeenElsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String value = "45.10";
+    /** What the FHIR server answers a search with: a plain bundle, a redirect, or a bundle with a next link. */
+    private volatile String mode = "plain";
 
     @BeforeEach
     void start() throws IOException {
+        elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        elsewhere.createContext("/", exchange -> {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            tokensSeenElsewhere.add(authorization == null ? "(none)" : authorization);
+            byte[] body = BUNDLE.formatted(value).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        elsewhere.start();
+        String other = "http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/fhir";
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/fhir", exchange -> {
-            byte[] body = (exchange.getRequestURI().getPath().endsWith("/metadata")
+            boolean metadata = exchange.getRequestURI().getPath().endsWith("/metadata");
+            if (!metadata && mode.equals("redirect")) {
+                exchange.getResponseHeaders().add("Location", other + "/Observation?patient=p1");
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+                return;
+            }
+            String bundle = mode.equals("next elsewhere") ? BUNDLE.formatted(value).replaceFirst("\\{",
+                    "{\"link\": [{\"relation\": \"next\", \"url\": \"" + other + "?page=2\"}], ")
+                    : BUNDLE.formatted(value);
+            byte[] body = (metadata
                     ? "{\"resourceType\": \"CapabilityStatement\", \"status\": \"active\", \"fhirVersion\": \"4.0.1\","
                     + " \"kind\": \"instance\", \"format\": [\"json\"]}"
-                    : BUNDLE.formatted(value)).getBytes(StandardCharsets.UTF_8);
+                    : bundle).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -52,6 +83,25 @@ class RemoteFhirSourceTest {
     @AfterEach
     void stop() {
         server.stop(0);
+        elsewhere.stop(0);
+    }
+
+    @Test
+    void neverFollowsARedirectWithTheLentToken() {
+        mode = "redirect";
+        assertThatThrownBy(() -> source(Optional.of(new AccessToken("lent-token"))).search("Observation?patient=p1"))
+                .isInstanceOf(FhirDataSource.DataUnavailableException.class);
+        assertThat(tokensSeenElsewhere).isEmpty();
+    }
+
+    @Test
+    void neverFollowsAPagingLinkToAnotherOrigin() {
+        mode = "next elsewhere";
+
+        assertThatThrownBy(() -> source(Optional.of(new AccessToken("lent-token"))).search("Observation?patient=p1"))
+                .isInstanceOf(FhirDataSource.DataUnavailableException.class)
+                .hasMessageContaining("paging link to another server");
+        assertThat(tokensSeenElsewhere).isEmpty();
     }
 
     @Test
@@ -74,7 +124,11 @@ class RemoteFhirSourceTest {
     }
 
     private RemoteFhirSource source() {
+        return source(Optional.empty());
+    }
+
+    private RemoteFhirSource source(Optional<AccessToken> token) {
         String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir";
-        return new RemoteFhirSource(FhirContext.forR4Cached(), base, Optional.empty(), 5);
+        return new RemoteFhirSource(FhirContext.forR4Cached(), base, token, 5);
     }
 }

@@ -34,7 +34,10 @@ public final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the jar with these settings as command-line arguments and waits for {@code /fhir/metadata}. */
+    /**
+     * Starts the jar with these settings as command-line arguments and waits until it is ready
+     * ({@code /actuator/health/readiness} UP), as an orchestrator would.
+     */
     public static ServerProcess start(Map<String, Object> settings) throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -68,8 +71,8 @@ public final class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException("The server process exited during start-up; see " + log);
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/fhir/metadata"))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl()
+                        + "/actuator/health/readiness")).GET().build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -80,6 +83,11 @@ public final class ServerProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("The server process did not start within " + STARTUP_LIMIT + "; see " + log);
+    }
+
+    /** Everything the server has logged so far (standard output and error). */
+    public String log() throws IOException {
+        return Files.readString(log);
     }
 
     public String baseUrl() {

@@ -58,6 +58,7 @@ class WebPageIT {
 
     WebDriver browser;
     String patientId;
+    String formerPatientId;
 
     @BeforeAll
     void startBrowserAndSeedAPatient() throws Exception {
@@ -79,6 +80,14 @@ class WebPageIT {
         client.create().resource(screen).execute();
 
         seedA2023Cohort(client);
+
+        // A patient whose naltrexone history ended more than a year ago: a fixed six-month window would be empty.
+        Patient former = new Patient();
+        former.addName().setFamily("Oldhistory").addGiven("Lee");
+        formerPatientId = ((IdType) client.create().resource(former).execute().getId()).getIdPart();
+        ClinicalFixtures past = new ClinicalFixtures(formerPatientId, Instant.now());
+        client.create().resource(past.injectionDaysAgo(400)).execute();
+        client.create().resource(past.injectionDaysAgo(372)).execute();
 
         Files.createDirectories(SCREENSHOTS);
         ChromeOptions options = new ChromeOptions();
@@ -131,6 +140,48 @@ class WebPageIT {
     }
 
     @Test
+    void showsTheWholeNaltrexoneHistoryByDefaultWithZoomPanAndTheLastSixMonths() throws Exception {
+        open();
+        browser.findElement(By.id("patient-query")).sendKeys("Oldhistory");
+        browser.findElement(By.cssSelector("#patient-search button")).click();
+        waitFor(By.cssSelector("[data-patient-id='" + formerPatientId + "']")).click();
+        waitFor(By.cssSelector("#timeline [data-kind='injection-band']"));
+        assertThat(browser.findElements(By.cssSelector("#timeline [data-kind='injection-band']"))).hasSize(2);
+        long wholeSpan = shownSpanDays();
+        assertThat(wholeSpan).isGreaterThan(400);
+        screenshot("4-whole-history");
+
+        browser.findElement(By.id("timeline-6m")).click();
+        assertThat(browser.findElements(By.cssSelector("#timeline [data-kind='injection-band']"))).isEmpty();
+        assertThat(shownSpanDays()).isBetween(225L, 228L);
+
+        browser.findElement(By.id("timeline-all")).click();
+        assertThat(shownSpanDays()).isEqualTo(wholeSpan);
+        browser.findElement(By.id("timeline-zoom-in")).click();
+        assertThat(shownSpanDays()).isBetween(wholeSpan / 2 - 1, wholeSpan / 2 + 1);
+        String fromBefore = browser.findElement(By.cssSelector("#timeline svg")).getAttribute("data-from");
+        browser.findElement(By.id("timeline-earlier")).click();
+        assertThat(browser.findElement(By.cssSelector("#timeline svg")).getAttribute("data-from"))
+                .isLessThan(fromBefore);
+        assertThat(browser.findElement(By.id("timeline-range")).getText()).startsWith("Showing ");
+    }
+
+    private long shownSpanDays() {
+        WebElement chart = browser.findElement(By.cssSelector("#timeline svg"));
+        return Duration.between(Instant.parse(chart.getAttribute("data-from")),
+                Instant.parse(chart.getAttribute("data-to"))).toDays();
+    }
+
+    @Test
+    void asksForNoSignInWhenAuthenticationIsOff() throws Exception {
+        open();
+        waitFor(By.id("patient-query"));
+        // The page probes SMART discovery once; give that answer time to arrive before looking.
+        Thread.sleep(1000);
+        assertThat(browser.findElement(By.id("access")).isDisplayed()).isFalse();
+    }
+
+    @Test
     void showsThePatientsInjectionBandsOpioidExposureAndCurrentCards() throws Exception {
         open();
         browser.findElement(By.id("patient-query")).sendKeys("Webtimeline");
@@ -173,12 +224,83 @@ class WebPageIT {
         browser.findElement(By.cssSelector("#research-form button")).click();
         waitFor(By.cssSelector("#research-table tr td"));
 
-        // Retention (%) at 0/30/90/180 days: injection 100/50/50/0 and oral 100/50/0/0 for the 2023 cohort.
+        // Retention (%) on every day of follow-up, a step curve: at 0/30/90/180 days injection 100/50/50/0 and oral
+        // 100/50/0/0 for the 2023 cohort.
         Object curves = ((JavascriptExecutor) browser).executeScript(
-                "return window.ntx.charts['chart-retention'].data.datasets.map(d => d.label + ':' + d.data.join('/'))");
-        assertThat(curves.toString()).contains("Injection:100/50/50/0").contains("Oral:100/50/0/0");
+                "return window.ntx.charts['chart-retention'].data.datasets.map(d => d.label + ':' + [0, 30, 90, 180]"
+                        + ".map(day => d.data.find(p => p.x === day).y).join('/') + ':' + d.data.length + ':' + d.stepped)");
+        assertThat(curves.toString()).contains("Injection:100/50/50/0:").contains("Oral:100/50/0/0:");
+        assertThat(curves.toString()).doesNotContain(":false");
         assertThat(browser.findElement(By.id("research-summary")).getText())
                 .contains("4 patients started naltrexone");
+
+        // Every figure in the table is the API's: numerator, denominator and score of each measure, as
+        // $naltrexone-outcomes answers them for the same period; a mean (oral PDC) shows no numerator.
+        java.net.http.HttpResponse<String> api = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/fhir/$naltrexone-outcomes?start=2023-01-01&end=2023-01-31")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(api.body());
+        List<WebElement> rows = browser.findElements(By.cssSelector("#research-table tr"));
+        int checked = 0;
+        for (com.fasterxml.jackson.databind.JsonNode group : report.path("group")) {
+            String numerator = null;
+            String denominator = null;
+            for (com.fasterxml.jackson.databind.JsonNode population : group.path("population")) {
+                String code = population.path("code").path("coding").path(0).path("code").asText();
+                if (code.equals("numerator")) {
+                    numerator = population.path("count").asText();
+                } else if (code.equals("denominator")) {
+                    denominator = population.path("count").asText();
+                }
+            }
+            if (denominator == null) {
+                continue;
+            }
+            String label = group.path("code").path("text").asText();
+            WebElement row = rows.stream().filter(r -> !r.findElements(By.tagName("td")).isEmpty()
+                    && r.findElements(By.tagName("td")).get(0).getText().equals(label)).findFirst().orElseThrow();
+            List<WebElement> cells = row.findElements(By.tagName("td"));
+            assertThat(cells.get(1).getText()).as(label + " numerator").isEqualTo(numerator == null ? "–" : numerator);
+            assertThat(cells.get(2).getText()).as(label + " denominator").isEqualTo(denominator);
+            String score = group.path("measureScore").isMissingNode() ? "–"
+                    : String.format(java.util.Locale.ROOT, "%.3f", group.path("measureScore").path("value").asDouble());
+            assertThat(cells.get(3).getText()).as(label + " score").isEqualTo(score);
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(5);
+
+        // The chart's curve is the API's retention-curve, point for point.
+        for (com.fasterxml.jackson.databind.JsonNode group : report.path("group")) {
+            if (!group.path("code").path("coding").path(0).path("code").asText().equals("retention-curve")) {
+                continue;
+            }
+            for (com.fasterxml.jackson.databind.JsonNode stratifier : group.path("stratifier")) {
+                String formulation = stratifier.path("code").path(0).path("text").asText();
+                StringBuilder expected = new StringBuilder();
+                for (com.fasterxml.jackson.databind.JsonNode stratum : stratifier.path("stratum")) {
+                    int numerator = 0;
+                    int denominator = 0;
+                    for (com.fasterxml.jackson.databind.JsonNode population : stratum.path("population")) {
+                        String code = population.path("code").path("coding").path(0).path("code").asText();
+                        if (code.equals("numerator")) {
+                            numerator = population.path("count").asInt();
+                        } else if (code.equals("denominator")) {
+                            denominator = population.path("count").asInt();
+                        }
+                    }
+                    if (denominator > 0) {
+                        expected.append(stratum.path("value").path("text").asText()).append('=')
+                                .append(String.format(java.util.Locale.ROOT, "%.4f", 100.0 * numerator / denominator))
+                                .append(';');
+                    }
+                }
+                Object drawn = ((JavascriptExecutor) browser).executeScript("return window.ntx.retention['"
+                        + formulation + "'].map(p => p.x + '=' + p.y.toFixed(4) + ';').join('')");
+                assertThat(drawn).as(formulation + " retention curve").isEqualTo(expected.toString());
+            }
+        }
         screenshot("3-research-view");
     }
 
