@@ -84,7 +84,7 @@ public class CardLog {
      * @param userId        {@code context.userId}, the prescriber
      * @param encounterId   {@code context.encounterId}
      * @param basis         a digest of what the card says and rests on (topic, severity, evidence); empty for cards that
-     *                      are never matched (data unavailable, patient view)
+     *                      are never matched (patient view: no draft)
      * @param drafts        a digest of the draft orders it is about (product, dose, route)
      * @param draftIds      the ids the client gave those drafts, sorted; empty if any had none
      * @param cacheForSign  the PDDI {@code cache-for-order-sign-filtering} option of the request, when it sent one

@@ -12,7 +12,6 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Timing;
 import org.hl7.fhir.r4.model.Type;
 import org.ntx.rules.Finding;
-import org.ntx.rules.Topic;
 import org.ntx.timeline.SourceRef;
 
 import java.math.BigDecimal;
@@ -43,24 +42,27 @@ import java.util.stream.Collectors;
 record CardBasis(String finding, String drafts, Optional<String> draftIds) {
 
     /**
-     * The basis of a card about draft orders; empty for cards never compared: data unavailable (it rests on data
-     * that was missing, not on a record), and findings about no draft (patient view).
+     * The basis of a card about draft orders; empty when there are none (patient view). A finding about the whole
+     * request rather than one draft (data unavailable: which kind of data, and the records that could not be read)
+     * rests on every draft of the request.
      */
     static Optional<CardBasis> of(Finding finding, DraftOrders drafts) {
-        if (finding.topic() == Topic.DATA_UNAVAILABLE || finding.draftOrders().isEmpty()) {
+        List<String> about = finding.draftOrders().isEmpty() ? drafts.references()
+                : finding.draftOrders().stream().map(SourceRef::reference).toList();
+        if (about.isEmpty()) {
             return Optional.empty();
         }
         List<String> evidence = finding.evidence().stream()
                 .map(e -> e.source().reference() + "@" + e.effective())
                 .sorted().toList();
         String findingDigest = digest(finding.topic().code() + "|" + finding.severity() + "|"
-                + String.join(";", evidence));
+                + finding.unavailableData().map(Enum::name).orElse("") + "|" + String.join(";", evidence));
         List<String> keys = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         boolean allIdentified = true;
-        for (SourceRef draft : finding.draftOrders()) {
-            keys.add(drafts.key(draft.reference()).orElse("unknown:" + draft.reference()));
-            Optional<String> id = drafts.clientId(draft.reference());
+        for (String draft : about) {
+            keys.add(drafts.key(draft).orElse("unknown:" + draft));
+            Optional<String> id = drafts.clientId(draft);
             allIdentified &= id.isPresent();
             id.ifPresent(ids::add);
         }
@@ -97,6 +99,11 @@ record CardBasis(String finding, String drafts, Optional<String> draftIds) {
                     keys.put("MedicationRequest/" + order.getIdElement().getIdPart(), key(order));
                 }
             }
+        }
+
+        /** Every draft MedicationRequest of the request, by reference. */
+        List<String> references() {
+            return List.copyOf(keys.keySet());
         }
 
         Optional<String> key(String reference) {

@@ -209,7 +209,9 @@ class CoordinationScenarioTest {
         int n = 0;
         for (String entry : entries) {
             String id = "rec-" + n++;
-            if (entry.startsWith("injection@")) {
+            if (entry.equals("unavailable:labs")) {
+                parts.remove("labObservations");
+            } else if (entry.startsWith("injection@")) {
                 Resource injection = story.injectionDaysAgo(-Double.parseDouble(entry.substring(10))).setId(id);
                 parts.get("medicationAdministrations").addEntry().setResource(injection);
             } else if (entry.startsWith("ALT@")) {

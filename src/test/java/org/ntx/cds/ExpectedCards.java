@@ -1,6 +1,5 @@
 package org.ntx.cds;
 
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.MedicationDispense;
 import org.hl7.fhir.r4.model.MedicationRequest;
@@ -43,6 +42,7 @@ final class ExpectedCards {
 
     private final MedicationClassifier medications;
     private final LabClassifier labs;
+    private Map<String, org.hl7.fhir.r4.model.Medication> products = Map.of();
 
     ExpectedCards(MedicationClassifier medications, LabClassifier labs) {
         this.medications = medications;
@@ -51,6 +51,7 @@ final class ExpectedCards {
 
     /** Topic code to severity ("WARNING", "CRITICAL") of each interruptive card expected. */
     Map<String, String> at(Instant t, OrderPopulation.Kind kind, List<Resource> record) {
+        products = OrderPopulation.products(record);
         Map<String, String> expected = new TreeMap<>();
         if (kind == OrderPopulation.Kind.OPIOID) {
             blockade(t, record, expected);
@@ -138,8 +139,10 @@ final class ExpectedCards {
                 }
             }
         }
+        // Without a reference range the rules use 40 U/L for both (liver-function table: "ALT@-10=250" has no limit).
         double worst = latest.values().stream().mapToDouble(o -> o.getValueQuantity().getValue().doubleValue()
-                / o.getReferenceRangeFirstRep().getHigh().getValue().doubleValue()).max().orElse(0);
+                / (o.getReferenceRangeFirstRep().getHigh().hasValue()
+                        ? o.getReferenceRangeFirstRep().getHigh().getValue().doubleValue() : 40)).max().orElse(0);
         if (worst > 5) {
             expected.put("liver-function", "CRITICAL");
         } else if (worst > 3) {
@@ -151,21 +154,21 @@ final class ExpectedCards {
 
     /** A completed administration or dispense, or an order that is not a draft, with its start and supply end. */
     private Optional<Exposure> exposure(Resource resource) {
-        CodeableConcept medication;
+        org.hl7.fhir.r4.model.Type medication;
         Instant start;
         int supplyDays = 0;
         if (resource instanceof MedicationAdministration a
                 && a.getStatus() == MedicationAdministration.MedicationAdministrationStatus.COMPLETED) {
-            medication = a.getMedicationCodeableConcept();
+            medication = a.getMedication();
         } else if (resource instanceof MedicationDispense d
                 && d.getStatus() == MedicationDispense.MedicationDispenseStatus.COMPLETED) {
-            medication = d.getMedicationCodeableConcept();
+            medication = d.getMedication();
             supplyDays = d.hasDaysSupply() ? d.getDaysSupply().getValue().intValue() : 0;
         } else if (resource instanceof MedicationRequest r
                 && r.getStatus() != MedicationRequest.MedicationRequestStatus.DRAFT
                 && r.getStatus() != MedicationRequest.MedicationRequestStatus.CANCELLED
                 && r.getStatus() != MedicationRequest.MedicationRequestStatus.ENTEREDINERROR) {
-            medication = r.getMedicationCodeableConcept();
+            medication = r.getMedication();
             Quantity supply = r.getDispenseRequest().getExpectedSupplyDuration();
             supplyDays = supply.hasValue() ? supply.getValue().intValue() : 0;
         } else {
@@ -176,7 +179,7 @@ final class ExpectedCards {
             return Optional.empty();
         }
         start = when.get();
-        List<Code> codes = medication.getCoding().stream().map(c -> new Code(c.getSystem(), c.getCode())).toList();
+        List<Code> codes = OrderPopulation.codes(medication, products);
         return Optional.of(new Exposure(medications.classify(codes, Optional.empty()), start,
                 start.plus(Duration.ofDays(supplyDays))));
     }

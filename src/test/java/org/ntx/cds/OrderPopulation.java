@@ -112,6 +112,10 @@ interface OrderPopulation {
         };
     }
 
+    /** What a patient's record is made of, for the rules. */
+    java.util.Set<String> RECORD_TYPES = java.util.Set.of("Patient", "Medication", "MedicationRequest",
+            "MedicationAdministration", "MedicationDispense", "MedicationStatement", "Observation", "Condition");
+
     /** Ids {@code prefix-N}, references rewritten, orders found. */
     private static PatientData fromBundle(String prefix, Bundle bundle, MedicationClassifier medications) {
         Map<String, String> references = new HashMap<>();
@@ -132,6 +136,9 @@ interface OrderPopulation {
         List<Resource> resources = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
             Resource resource = entry.getResource();
+            if (!RECORD_TYPES.contains(resource.fhirType())) {
+                continue; // encounters, claims, care plans...: the rules read none of them
+            }
             for (Reference reference : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
                 String target = references.get(reference.getReference());
                 if (target != null) {
@@ -140,10 +147,11 @@ interface OrderPopulation {
             }
             resources.add(resource);
         }
+        Map<String, org.hl7.fhir.r4.model.Medication> products = products(resources);
         List<Decision> decisions = new ArrayList<>();
         for (Resource resource : resources) {
             if (resource instanceof MedicationRequest order && order.hasAuthoredOn()) {
-                kind(order, medications).ifPresent(kind -> decisions.add(
+                kind(order, products, medications).ifPresent(kind -> decisions.add(
                         new Decision(order.getAuthoredOn().toInstant(), asDraft(order), kind)));
             }
         }
@@ -166,8 +174,8 @@ interface OrderPopulation {
                         .setSystem("http://unitsofmeasure.org").setCode("mg"));
         decisions.add(new Decision(today, oxycodone, Kind.OPIOID));
         data.resources().stream()
-                .filter(r -> r instanceof MedicationRequest order && kind(order, medications)
-                        .filter(Kind.NALTREXONE::equals).isPresent())
+                .filter(r -> r instanceof MedicationRequest order && kind(order, products(data.resources()),
+                        medications).filter(Kind.NALTREXONE::equals).isPresent())
                 .findFirst()
                 .map(r -> {
                     MedicationRequest renewal = asDraft((MedicationRequest) r);
@@ -179,12 +187,32 @@ interface OrderPopulation {
         return new PatientData(data.patientId(), data.resources(), decisions);
     }
 
-    private static Optional<Kind> kind(MedicationRequest order, MedicationClassifier medications) {
-        if (!order.hasMedicationCodeableConcept()) {
+    /** The Medication resources of a record, by reference ({@code Medication/id}). */
+    static Map<String, org.hl7.fhir.r4.model.Medication> products(List<Resource> resources) {
+        Map<String, org.hl7.fhir.r4.model.Medication> products = new HashMap<>();
+        for (Resource resource : resources) {
+            if (resource instanceof org.hl7.fhir.r4.model.Medication medication) {
+                products.put("Medication/" + medication.getIdElement().getIdPart(), medication);
+            }
+        }
+        return products;
+    }
+
+    /** A medication resource's product codes: its CodeableConcept, or the code of the Medication it references. */
+    static List<Code> codes(org.hl7.fhir.r4.model.Type medication, Map<String, org.hl7.fhir.r4.model.Medication> products) {
+        CodeableConcept concept = medication instanceof CodeableConcept c ? c
+                : medication instanceof Reference r && products.containsKey(r.getReference())
+                        ? products.get(r.getReference()).getCode() : null;
+        return concept == null ? List.of() : concept.getCoding().stream()
+                .map(c -> new Code(c.getSystem(), c.getCode())).toList();
+    }
+
+    private static Optional<Kind> kind(MedicationRequest order, Map<String, org.hl7.fhir.r4.model.Medication> products,
+                                       MedicationClassifier medications) {
+        List<Code> codes = codes(order.getMedication(), products);
+        if (codes.isEmpty()) {
             return Optional.empty();
         }
-        List<Code> codes = order.getMedicationCodeableConcept().getCoding().stream()
-                .map(c -> new Code(c.getSystem(), c.getCode())).toList();
         DrugClass drugClass = medications.classify(codes, Optional.empty());
         if (drugClass.isOpioid()) {
             return Optional.of(Kind.OPIOID);
