@@ -436,6 +436,14 @@ document.getElementById('research-form').addEventListener('submit', async e => {
     summary.textContent = `${cohort} ${cohort === 1 ? 'patient' : 'patients'} started naltrexone between ${start} and ${end}.`;
   } catch (error) {
     summary.textContent = `Could not compute outcomes: ${error.message}`;
+    return;
+  }
+  try {
+    const survival = await getJson(`/fhir/$naltrexone-survival?start=${start}&end=${end}`);
+    ntx.survival = survival;
+    drawSurvival(survival);
+  } catch (error) {
+    document.getElementById('km-text').textContent = `Could not compute the survival analyses: ${error.message}`;
   }
 });
 
@@ -457,6 +465,91 @@ const share = s => {
 function replaceChart(id, config) {
   if (ntx.charts[id]) ntx.charts[id].destroy();
   ntx.charts[id] = new Chart(document.getElementById(id), config);
+}
+
+// ---- Kaplan-Meier curves from $naltrexone-survival (Parameters: analysis > curve > step / atRisk; logRank) ---------
+const part = (p, name) => ((p && p.part) || []).find(x => x.name === name);
+const parts = (p, name) => ((p && p.part) || []).filter(x => x.name === name);
+const value = (p, name) => {
+  const x = part(p, name);
+  if (!x) return null;
+  return x.valueDecimal ?? x.valueInteger ?? x.valueCode ?? x.valueString ?? null;
+};
+// Okabe-Ito colours (colour-blind safe), with a dash pattern each so the curves differ in grey too.
+const KM_STYLE = { injection: { colour: '#0072B2', band: 'rgba(0, 114, 178, 0.18)', dash: [] },
+  oral: { colour: '#E69F00', band: 'rgba(230, 159, 0, 0.22)', dash: [6, 4] } };
+const percent = x => x === null || x === undefined ? 'NA' : `${(100 * x).toFixed(1)}%`;
+const days = x => x === null || x === undefined ? 'not reached' : `${x} days`;
+
+/** The retention analysis by formulation: step curves, 95% bands, censoring ticks, numbers at risk, text. */
+function drawSurvival(survival) {
+  const analysis = (survival.parameter || []).find(p => p.name === 'analysis' && value(p, 'name') === 'retention');
+  const curves = parts(analysis, 'curve').filter(c => value(c, 'stratifier') === 'formulation');
+  ntx.km = {};
+  const datasets = [];
+  for (const name of ['injection', 'oral']) {
+    const c = curves.find(x => value(x, 'stratum') === name);
+    if (!c) continue;
+    const steps = parts(c, 'step').map(s => ({ t: value(s, 'time'), s: value(s, 'survival'), lo: value(s, 'lower'),
+      hi: value(s, 'upper'), censored: value(s, 'censored') }));
+    const km = {
+      curve: [{ x: 0, y: 100 }, ...steps.map(s => ({ x: s.t, y: 100 * s.s }))],
+      lower: [{ x: 0, y: 100 }, ...steps.filter(s => s.lo !== null).map(s => ({ x: s.t, y: 100 * s.lo }))],
+      upper: [{ x: 0, y: 100 }, ...steps.filter(s => s.hi !== null).map(s => ({ x: s.t, y: 100 * s.hi }))],
+      censored: steps.filter(s => s.censored > 0).map(s => ({ x: s.t, y: 100 * s.s })),
+      patients: value(c, 'patients'), events: value(c, 'events'), median: value(c, 'median'),
+      medianLower: value(c, 'medianLower'), medianUpper: value(c, 'medianUpper'),
+      atRisk: parts(c, 'atRisk').map(r => ({ day: value(r, 'day'), atRisk: value(r, 'atRisk'),
+        survival: value(r, 'survival') }))
+    };
+    ntx.km[name] = km;
+    const style = KM_STYLE[name];
+    const label = name === 'injection' ? 'Injection' : 'Oral';
+    datasets.push(
+      { label: `${label} 95% CI`, data: km.lower, stepped: true, pointRadius: 0, borderWidth: 0, fill: false,
+        band: true },
+      { label: `${label} 95% CI`, data: km.upper, stepped: true, pointRadius: 0, borderWidth: 0, fill: '-1',
+        backgroundColor: style.band, band: true },
+      { label, data: km.curve, stepped: true, pointRadius: 0, borderColor: style.colour,
+        backgroundColor: style.colour, borderDash: style.dash, borderWidth: 2 },
+      { label: `${label} censored`, type: 'scatter', data: km.censored, pointStyle: 'line', rotation: 90,
+        radius: 5, borderColor: style.colour, backgroundColor: style.colour, band: true });
+  }
+  replaceChart('chart-km', {
+    type: 'line',
+    data: { datasets },
+    options: { parsing: false, animation: false,
+      plugins: { title: { display: true, text: 'Kaplan-Meier retention (95% CI, | censored)' },
+        legend: { labels: { filter: item => !datasets[item.datasetIndex].band } } },
+      scales: { y: { min: 0, max: 100, title: { display: true, text: '% still in treatment' } },
+        x: { type: 'linear', min: 0, title: { display: true, text: 'days since start' } } } }
+  });
+
+  const table = document.getElementById('km-at-risk');
+  table.replaceChildren();
+  const head = document.createElement('tr');
+  head.append(text('th', 'At risk'), text('th', 'day 0'));
+  const times = (Object.values(ntx.km)[0] || { atRisk: [] }).atRisk.map(r => r.day);
+  times.forEach(t => head.append(text('th', `day ${t}`)));
+  table.append(head);
+  for (const [name, km] of Object.entries(ntx.km)) {
+    const row = document.createElement('tr');
+    row.append(text('th', name === 'injection' ? 'Injection' : 'Oral'), text('td', String(km.patients)));
+    km.atRisk.forEach(r => row.append(text('td', String(r.atRisk))));
+    table.append(row);
+  }
+
+  const test = parts(analysis, 'logRank').find(l => value(l, 'stratifier') === 'formulation');
+  const sentences = Object.entries(ntx.km).map(([name, km]) => `${name === 'injection' ? 'Injection' : 'Oral'}: `
+    + `${km.patients} patients, ${km.events} discontinued, median retention ${days(km.median)}`
+    + ` (95% CI ${days(km.medianLower)} to ${days(km.medianUpper)}); still in treatment `
+    + km.atRisk.map(r => `at day ${r.day} ${percent(r.survival)}`).join(', ') + '.');
+  if (test && value(test, 'pValue') !== null) {
+    sentences.push(`Log-rank test, oral vs injection: chi-square ${Number(value(test, 'chiSquare')).toFixed(2)}, `
+      + `${value(test, 'degreesOfFreedom')} df, p = ${Number(value(test, 'pValue')).toFixed(3)}.`);
+  }
+  document.getElementById('km-text').textContent = sentences.length
+    ? `Kaplan-Meier retention by formulation. ${sentences.join(' ')}` : 'No patients to estimate retention for.';
 }
 
 function drawResearch(report) {

@@ -1,23 +1,23 @@
 -- Covered periods and continuous coverage (TreatmentCourse.coverage / continuousEnd):
 -- * each extended-release injection (an administration or dispense; orders do not cover) covers ${injection_days} days;
--- * each oral dispense covers its days' supply (${default_oral_supply_days} days when it states none), starting when
---   the previous oral supply runs out if it was refilled early; oral orders cover the same way, but only in a course
---   with no oral dispense on record;
+-- * each oral dispense covers its exposure (MedicationExposure: its days' supply, 30 days when it states none),
+--   starting when the previous oral supply runs out if it was refilled early; oral orders cover their exposure the
+--   same way (supply with every refill, or validity), but only in a course with no oral dispense on record;
+-- * a record whose exposure is only "on file" (an old active order not known to be taken) covers nothing;
 -- * covered periods separated by at most ${grace_days} days are continuous; the course's continuous coverage ends at
 --   the end of the last period reached that way from the start.
 
 CREATE OR REPLACE TEMP VIEW oral_supply_events AS
 WITH oral AS (
-  SELECT r.patient_id, r.id, r.kind, r.start_s,
-         coalesce(r.supply_days, ${default_oral_supply_days}) * 86400 AS supply_s,
+  SELECT r.patient_id, r.id, r.kind, r.kind_rank, r.start_s, r.covers, r.exposure_s AS supply_s,
          max(r.kind = 'dispense') OVER (PARTITION BY r.patient_id) AS course_has_dispense
   FROM naltrexone_records r
   JOIN courses c ON c.patient_id = r.patient_id
   WHERE r.drug_class = 'naltrexone-oral' AND r.kind IN ('dispense', 'order')
 )
-SELECT patient_id, id, start_s, supply_s
+SELECT patient_id, id, kind_rank, start_s, supply_s
 FROM oral
-WHERE kind = 'dispense' OR NOT course_has_dispense;
+WHERE covers AND (kind = 'dispense' OR NOT course_has_dispense);
 
 -- Early refills carried over: supply_end(n) = max(start(n), supply_end(n-1)) + supply(n), which unrolls to
 -- cumulative_supply(n) + max over k <= n of (start(k) - cumulative_supply(k-1)): a running sum and a running max.
@@ -25,15 +25,15 @@ CREATE OR REPLACE TEMP VIEW oral_supply AS
 WITH sums AS (
   SELECT *, sum(supply_s) OVER w AS cumulative_s
   FROM oral_supply_events
-  WINDOW w AS (PARTITION BY patient_id ORDER BY start_s, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  WINDOW w AS (PARTITION BY patient_id ORDER BY start_s, kind_rank, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
 ends AS (
   SELECT *, cumulative_s + max(start_s - (cumulative_s - supply_s)) OVER w AS end_s
   FROM sums
-  WINDOW w AS (PARTITION BY patient_id ORDER BY start_s, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+  WINDOW w AS (PARTITION BY patient_id ORDER BY start_s, kind_rank, id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 )
 SELECT patient_id,
-       greatest(start_s, coalesce(lag(end_s) OVER (PARTITION BY patient_id ORDER BY start_s, id), start_s)) AS from_s,
+       greatest(start_s, coalesce(lag(end_s) OVER (PARTITION BY patient_id ORDER BY start_s, kind_rank, id), start_s)) AS from_s,
        end_s AS to_s
 FROM ends;
 
@@ -41,7 +41,7 @@ CREATE OR REPLACE TEMP VIEW coverage_intervals AS
 SELECT r.patient_id, r.start_s AS from_s, r.start_s + ${injection_days} * 86400 AS to_s
 FROM naltrexone_records r
 JOIN courses c ON c.patient_id = r.patient_id
-WHERE r.drug_class = 'naltrexone-extended-release' AND r.kind <> 'order'
+WHERE r.drug_class = 'naltrexone-extended-release' AND r.kind <> 'order' AND r.covers
 UNION ALL
 SELECT patient_id, from_s, to_s FROM oral_supply;
 

@@ -52,3 +52,31 @@ FROM (
   JOIN patient_table p ON p.patient_id = i.patient_id
 )
 GROUP BY bucket;
+
+-- Retention on every day of follow-up, per formulation (the research page's step curve; the server's
+-- OutcomeTally.RetentionCurve): on day d, the patients followed at least d whole 24-hour days up to the evaluation
+-- date (at risk; at most 3650) and of those the ones continuously covered through day d (retained).
+CREATE OR REPLACE TEMP VIEW retention_curve AS
+WITH p AS (
+  SELECT formulation,
+         least(followed, 3650) AS followed,
+         least(followed, covered, 3650) AS covered
+  FROM (SELECT formulation,
+               CAST(greatest(0, floor((${as_of_s} - start_s) / 86400)) AS BIGINT) AS followed,
+               CAST(greatest(0, floor((coverage_end_s - start_s) / 86400)) AS BIGINT) AS covered
+        FROM patient_outcomes)
+),
+days AS (
+  SELECT formulation, day
+  FROM (SELECT formulation, max(followed) AS last_day FROM p GROUP BY formulation)
+  LATERAL VIEW explode(sequence(0L, last_day)) AS day
+),
+followed AS (SELECT formulation, followed AS day, count(*) AS n FROM p GROUP BY formulation, followed),
+covered AS (SELECT formulation, covered AS day, count(*) AS n FROM p GROUP BY formulation, covered)
+SELECT d.formulation, d.day,
+       sum(coalesce(f.n, 0)) OVER w AS at_risk,
+       sum(coalesce(c.n, 0)) OVER w AS retained
+FROM days d
+LEFT JOIN followed f ON f.formulation = d.formulation AND f.day = d.day
+LEFT JOIN covered c ON c.formulation = d.formulation AND c.day = d.day
+WINDOW w AS (PARTITION BY d.formulation ORDER BY d.day DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);

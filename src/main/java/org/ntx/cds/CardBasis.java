@@ -44,7 +44,8 @@ record CardBasis(String finding, String drafts, Optional<String> draftIds) {
     /**
      * The basis of a card about draft orders; empty when there are none (patient view). A finding about the whole
      * request rather than one draft (data unavailable: which kind of data, and the records that could not be read)
-     * rests on every draft of the request.
+     * rests on every draft of the request, and on what was missing and why (its summary says: not read, not read in
+     * time, read only in part), so a different shortfall at signing shows the card again.
      */
     static Optional<CardBasis> of(Finding finding, DraftOrders drafts) {
         List<String> about = finding.draftOrders().isEmpty() ? drafts.references()
@@ -56,7 +57,8 @@ record CardBasis(String finding, String drafts, Optional<String> draftIds) {
                 .map(e -> e.source().reference() + "@" + e.effective())
                 .sorted().toList();
         String findingDigest = digest(finding.topic().code() + "|" + finding.severity() + "|"
-                + finding.unavailableData().map(Enum::name).orElse("") + "|" + String.join(";", evidence));
+                + finding.unavailableData().map(kind -> kind.name() + ":" + finding.summary()).orElse("") + "|"
+                + String.join(";", evidence));
         List<String> keys = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         boolean allIdentified = true;

@@ -5,7 +5,6 @@ import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseCardJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServiceResponseJson;
 import ca.uhn.hapi.fhir.cdshooks.api.json.CdsServicesJson;
 import jakarta.servlet.http.HttpServletRequest;
-import org.ntx.record.RecordPart;
 import org.ntx.security.AuditTrail;
 import org.ntx.security.CdsAuditRecord;
 import org.ntx.security.CdsFhirServers;
@@ -69,9 +68,7 @@ class CdsHooksController {
                     .setHook(definition.hook().wireName())
                     .setTitle(definition.title())
                     .setDescription(definition.description());
-            for (RecordPart key : RecordPart.values()) {
-                service.addPrefetch(key.key(), key.template());
-            }
+            cds.prefetchTemplates().forEach(service::addPrefetch);
             List<PddiConfigurationItems.Item> options = PddiConfigurationItems.offeredBy(definition.hook());
             if (!options.isEmpty()) {
                 service.setExtension(new PddiConfigurationItems(options));

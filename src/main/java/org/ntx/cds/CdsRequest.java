@@ -22,6 +22,7 @@ import java.util.Set;
  * @param draftIds    the ids the client gave its draft MedicationRequests; drafts without one were given one by the
  *                    parser (so every draft can be named), and those are not in this set
  * @param pddi        the PDDI CDS IG's configuration items the request sent
+ * @param prefetchNext the {@code next} link of each prefetched searchset that holds only its first page
  */
 record CdsRequest(
         CdsHook hook,
@@ -34,7 +35,8 @@ record CdsRequest(
         Map<RecordPart, List<Resource>> prefetch,
         Optional<String> encounterId,
         Set<String> draftIds,
-        PddiConfiguration pddi) {
+        PddiConfiguration pddi,
+        Map<RecordPart, String> prefetchNext) {
 
     /**
      * The PDDI CDS IG's {@code extension.pddi-configuration-items} (cds-service-spec, "Advanced Implementation"):
@@ -58,6 +60,6 @@ record CdsRequest(
     /** What the record layer reads for this call: prefetch first, the rest from {@code fhirServer} or our store. */
     RecordRequest recordRequest() {
         return new RecordRequest(patientId, prefetch,
-                fhirServer.map(url -> new RecordRequest.RemoteServer(url, accessToken)), draftOrders);
+                fhirServer.map(url -> new RecordRequest.RemoteServer(url, accessToken)), draftOrders, prefetchNext);
     }
 }

@@ -125,9 +125,10 @@ class CdsRequestParser {
                 : List.of();
         Set<String> draftIds = new HashSet<>();
         List<Resource> named = nameDrafts(drafts, draftIds);
+        Map<RecordPart, String> prefetchNext = new EnumMap<>(RecordPart.class);
         return new CdsRequest(CdsHook.fromWireName(hook).orElseThrow(), hookInstance, patientId,
-                userId, fhirServer, token, named, prefetch(root.get("prefetch")), encounterId, draftIds,
-                pddi(root.get("extension")));
+                userId, fhirServer, token, named, prefetch(root.get("prefetch"), prefetchNext), encounterId, draftIds,
+                pddi(root.get("extension")), prefetchNext);
     }
 
     /**
@@ -207,7 +208,11 @@ class CdsRequestParser {
         }
     }
 
-    private Map<RecordPart, List<Resource>> prefetch(JsonNode prefetch) {
+    /**
+     * The usable prefetch entries; for a searchset that carries a {@code next} link (only its first page came), the
+     * link goes into {@code next}, so that the rest is read rather than the first page taken for the whole history.
+     */
+    private Map<RecordPart, List<Resource>> prefetch(JsonNode prefetch, Map<RecordPart, String> next) {
         Map<RecordPart, List<Resource>> result = new EnumMap<>(RecordPart.class);
         if (prefetch == null || !prefetch.isObject()) {
             return result;
@@ -217,10 +222,14 @@ class CdsRequestParser {
             if (value == null || value.isNull() || !value.isObject()) {
                 continue;
             }
-            parseResource(value)
-                    .filter(resource -> !(resource instanceof OperationOutcome))
-                    .map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))
+            Optional<Resource> parsed = parseResource(value)
+                    .filter(resource -> !(resource instanceof OperationOutcome));
+            parsed.map(resource -> resource instanceof Bundle bundle ? entriesOf(bundle) : List.of(resource))
                     .ifPresent(resources -> result.put(key, resources));
+            parsed.filter(Bundle.class::isInstance).map(Bundle.class::cast)
+                    .map(bundle -> bundle.getLink(Bundle.LINK_NEXT))
+                    .filter(link -> link.hasUrl())
+                    .ifPresent(link -> next.put(key, link.getUrl()));
         }
         return result;
     }

@@ -50,6 +50,11 @@ class NaltrexoneCds {
         this.repeats = new RepeatedCardPolicy(coordination.maxAge());
     }
 
+    /** The prefetch templates every service advertises, by key. */
+    java.util.Map<String, String> prefetchTemplates() {
+        return reader.prefetchTemplates();
+    }
+
     /**
      * @param caller who called, as the card log records it ({@link CdsCaller}): cards are answered, and recognised
      *               again at order-sign, only by the same caller

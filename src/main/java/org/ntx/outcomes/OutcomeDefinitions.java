@@ -23,6 +23,10 @@ import java.util.List;
  * @param liverElevation      ALT or AST above this multiple of the upper limit of normal is an elevation: 3x, as in
  *                            the XR-naltrexone trials (REFERENCE.md §5)
  * @param overdoseFollowUp    overdose events count during treatment and this long after it ends: 90 days
+ * @param inductionWindow     induction counts as successful when the first dose follows the first order within 30
+ *                            days (issue 19, after X:BOT's induction outcome, Lee et al., Lancet 2018)
+ * @param continuity          NQF 3175-style continuity: continuous coverage (gaps up to the grace period) for 180 days
+ * @param continuityMinimumAge continuity is measured for patients of at least 18 at the start, as NQF 3175
  */
 public record OutcomeDefinitions(
         Duration injectionBlockade,
@@ -31,11 +35,15 @@ public record OutcomeDefinitions(
         Duration pdcWindow,
         double adherentPdc,
         BigDecimal liverElevation,
-        Duration overdoseFollowUp) {
+        Duration overdoseFollowUp,
+        Duration inductionWindow,
+        Duration continuity,
+        int continuityMinimumAge) {
 
     public static OutcomeDefinitions defaults() {
         return new OutcomeDefinitions(Duration.ofDays(28), Duration.ofDays(7), List.of(30, 90, 180),
-                Duration.ofDays(180), 0.8, BigDecimal.valueOf(3), Duration.ofDays(90));
+                Duration.ofDays(180), 0.8, BigDecimal.valueOf(3), Duration.ofDays(90), Duration.ofDays(30),
+                Duration.ofDays(180), 18);
     }
 
     /** The longest interval between two injections that still counts as on time: 28 + 7 = 35 days. */

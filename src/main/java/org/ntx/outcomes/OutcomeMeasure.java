@@ -10,7 +10,10 @@ public enum OutcomeMeasure {
     RELAPSE_SIGNAL("relapse-signal", "Positive opioid urine screen, or opioid dispensed or administered, in treatment"),
     OPIOID_ORDER_DURING_BLOCKADE("opioid-order-during-blockade", "Patients with an opioid ordered during an active blockade"),
     LIVER_ELEVATION("liver-elevation", "ALT or AST above 3x the upper limit of normal during treatment"),
-    OVERDOSE_EVENT("overdose-event", "Naloxone given or overdose diagnosed during treatment or within 90 days after");
+    OVERDOSE_EVENT("overdose-event", "Naloxone given or overdose diagnosed during treatment or within 90 days after"),
+    INDUCTION_30("induction-30", "First dose within 30 days of the first naltrexone order"),
+    CONTINUITY_180("continuity-180",
+            "OUD pharmacotherapy continuous for at least 180 days without a gap of more than 7 days (NQF 3175 style)");
 
     private final String code;
     private final String display;

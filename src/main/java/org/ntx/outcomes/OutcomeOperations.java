@@ -7,10 +7,12 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.Parameters;
 import org.ntx.cardlog.CardLog;
 import org.ntx.server.FhirServerCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -25,8 +27,9 @@ import java.util.Optional;
 
 /**
  * Research operations:
- * {@code GET /fhir/$naltrexone-outcomes?start=&end=} (or on a Group) returns the treatment measures as a
- * MeasureReport; {@code GET /fhir/$naltrexone-outcomes-export?start=&end=} returns the de-identified per-patient CSV.
+ * {@code GET /fhir/$naltrexone-outcomes?start=&end=[&asOf=]} (or on a Group) returns the treatment measures as a
+ * MeasureReport; {@code $naltrexone-survival} (same parameters, system or Group) the Kaplan-Meier analyses as
+ * Parameters; {@code GET /fhir/$naltrexone-outcomes-export?start=&end=} returns the de-identified per-patient CSV.
  */
 public class OutcomeOperations {
 
@@ -46,16 +49,60 @@ public class OutcomeOperations {
 
     @Operation(name = "$naltrexone-outcomes", idempotent = true)
     public MeasureReport outcomes(@OperationParam(name = "start", min = 1) DateType start,
-                                  @OperationParam(name = "end", min = 1) DateType end) {
-        return report(period(start, end, Optional.empty()));
+                                  @OperationParam(name = "end", min = 1) DateType end,
+                                  @OperationParam(name = "asOf", max = 1) DateTimeType asOf) {
+        return report(period(start, end, Optional.empty()), asOf(asOf));
     }
 
     @Operation(name = "$naltrexone-outcomes", type = Group.class, idempotent = true)
     public MeasureReport groupOutcomes(@IdParam IdType groupId,
                                        @OperationParam(name = "start", min = 1) DateType start,
-                                       @OperationParam(name = "end", min = 1) DateType end) {
+                                       @OperationParam(name = "end", min = 1) DateType end,
+                                       @OperationParam(name = "asOf", max = 1) DateTimeType asOf) {
         Group group = daos.getResourceDao(Group.class).read(groupId, new SystemRequestDetails());
-        return report(period(start, end, Optional.of(group)));
+        return report(period(start, end, Optional.of(group)), asOf(asOf));
+    }
+
+    /**
+     * Kaplan-Meier retention, induction and relapse-free survival of the same cohort, from the same per-patient
+     * times (measures/README.md S1-S5), by formulation and indication, with log-rank tests: see {@link SurvivalReport}.
+     */
+    @Operation(name = "$naltrexone-survival", idempotent = true)
+    public Parameters survival(@OperationParam(name = "start", min = 1) DateType start,
+                               @OperationParam(name = "end", min = 1) DateType end,
+                               @OperationParam(name = "asOf", max = 1) DateTimeType asOf) {
+        return survivalReport(period(start, end, Optional.empty()), asOf(asOf));
+    }
+
+    @Operation(name = "$naltrexone-survival", type = Group.class, idempotent = true)
+    public Parameters groupSurvival(@IdParam IdType groupId,
+                                    @OperationParam(name = "start", min = 1) DateType start,
+                                    @OperationParam(name = "end", min = 1) DateType end,
+                                    @OperationParam(name = "asOf", max = 1) DateTimeType asOf) {
+        Group group = daos.getResourceDao(Group.class).read(groupId, new SystemRequestDetails());
+        return survivalReport(period(start, end, Optional.of(group)), asOf(asOf));
+    }
+
+    private Parameters survivalReport(OutcomeStudy.Period period, Instant asOf) {
+        SurvivalTally tally = new SurvivalTally();
+        study.forEachOutcome(period, asOf, tally::add);
+        return SurvivalReport.of(period, asOf, tally.analyses());
+    }
+
+    /**
+     * The evaluation date: now, or an earlier instant a study fixes so its figures can be reproduced (records dated
+     * after it are not read). A date in the future is refused: follow-up cannot be counted that has not happened.
+     */
+    private Instant asOf(DateTimeType asOf) {
+        Instant now = clock.instant();
+        if (asOf == null || asOf.getValue() == null) {
+            return now;
+        }
+        Instant given = asOf.getValue().toInstant();
+        if (given.isAfter(now)) {
+            throw new InvalidRequestException("'asOf' must not be in the future");
+        }
+        return given;
     }
 
     @Operation(name = "$naltrexone-outcomes-export", idempotent = true)
@@ -70,8 +117,7 @@ public class OutcomeOperations {
         return binary;
     }
 
-    private MeasureReport report(OutcomeStudy.Period period) {
-        Instant asOf = clock.instant();
+    private MeasureReport report(OutcomeStudy.Period period, Instant asOf) {
         OutcomeTally tally = new OutcomeTally(OutcomeDefinitions.defaults().adherentPdc());
         study.forEachOutcome(period, asOf, tally::add);
         return OutcomeReport.of(period, asOf, tally, cardLog.shownBetween(period.start(), period.end()));

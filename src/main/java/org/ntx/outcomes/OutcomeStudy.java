@@ -6,7 +6,14 @@ import ca.uhn.fhir.jpa.searchparam.MatchUrlService;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import org.hl7.fhir.instance.model.api.IIdType;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Group;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Patient;
 import org.ntx.record.StoredTimelines;
 import org.ntx.record.TimelineMapper;
@@ -15,6 +22,8 @@ import org.ntx.timeline.Code;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -52,11 +61,54 @@ public class OutcomeStudy {
     /** Calls {@code sink} once for each patient whose first naltrexone record falls in the period. */
     public void forEachOutcome(Period period, Instant asOf, Consumer<PatientOutcome> sink) {
         for (String patientId : candidates(period)) {
-            course.outcome(timelines.forPatient(patientId), asOf)
+            course.outcome(timelines.forPatient(patientId), followUp(patientId), asOf)
                     .filter(outcome -> !outcome.start().isBefore(period.start())
                             && outcome.start().isBefore(period.end()))
                     .ifPresent(sink);
         }
+    }
+
+    /** Discharge dispositions that mean care continues elsewhere (S1): follow-up ends there. */
+    static final Set<String> TRANSFER_DISPOSITIONS = Set.of("other-hcf", "hosp", "long", "psy", "rehab", "snf");
+    static final String DISCHARGE_DISPOSITION = "http://terminology.hl7.org/CodeSystem/discharge-disposition";
+
+    /** Death and birth date from the Patient, transfers out from the patient's Encounters (measures/README.md S1). */
+    private FollowUpRecord followUp(String patientId) {
+        Optional<Instant> death = Optional.empty();
+        Optional<LocalDate> birth = Optional.empty();
+        try {
+            Patient patient = daos.getResourceDao(Patient.class).read(new IdType("Patient", patientId),
+                    new SystemRequestDetails());
+            if (patient.hasDeceasedDateTimeType() && patient.getDeceasedDateTimeType().getValue() != null) {
+                death = Optional.of(patient.getDeceasedDateTimeType().getValue().toInstant());
+            }
+            if (patient.hasBirthDateElement() && patient.getBirthDateElement().getYear() != null) {
+                DateType born = patient.getBirthDateElement();
+                birth = Optional.of(LocalDate.of(born.getYear(), born.getMonth() + 1, born.getDay()));
+            }
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            // Records may name a patient that is not (or no longer) stored: nothing known beyond them.
+        }
+        SearchParameterMap encounters = SearchParameterMap.newSynchronous()
+                .add(Encounter.SP_SUBJECT, new ReferenceParam("Patient/" + patientId));
+        List<Instant> transfers = new ArrayList<>();
+        for (IBaseResource resource : daos.getResourceDao(Encounter.class)
+                .search(encounters, new SystemRequestDetails()).getAllResources()) {
+            transferOut((Encounter) resource).ifPresent(transfers::add);
+        }
+        return new FollowUpRecord(death, transfers, birth);
+    }
+
+    /** The end of an Encounter that discharged the patient to another facility, unless cancelled or in error. */
+    static Optional<Instant> transferOut(Encounter encounter) {
+        if (encounter.getStatus() == Encounter.EncounterStatus.ENTEREDINERROR
+                || encounter.getStatus() == Encounter.EncounterStatus.CANCELLED
+                || !encounter.getPeriod().hasEnd()) {
+            return Optional.empty();
+        }
+        boolean transfer = encounter.getHospitalization().getDischargeDisposition().getCoding().stream()
+                .anyMatch(c -> DISCHARGE_DISPOSITION.equals(c.getSystem()) && TRANSFER_DISPOSITIONS.contains(c.getCode()));
+        return transfer ? Optional.of(encounter.getPeriod().getEnd().toInstant()) : Optional.empty();
     }
 
     private Set<String> candidates(Period period) {

@@ -94,6 +94,8 @@ public final class OutcomeTally {
             flaggedOrders += outcome.flaggedOpioidOrders();
             counts(OutcomeMeasure.LIVER_ELEVATION).add(outcome.firstLiverElevation().isPresent());
             counts(OutcomeMeasure.OVERDOSE_EVENT).add(outcome.firstOverdose().isPresent());
+            outcome.times().inducted30().ifPresent(counts(OutcomeMeasure.INDUCTION_30)::add);
+            outcome.times().continuity180().ifPresent(counts(OutcomeMeasure.CONTINUITY_180)::add);
         }
     }
 

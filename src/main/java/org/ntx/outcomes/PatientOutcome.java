@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param injectionIntervalDays    every interval between consecutive injections, in days (for the histogram)
  * @param proportionOfDaysCovered  oral courses only
  * @param flaggedOpioidOrders  opioid orders written while the blockade was active
+ * @param times                follow-up and the time-to-event measures (measures/README.md S1-S4, M8, M9)
  */
 public record PatientOutcome(
         String patientId,
@@ -34,7 +35,8 @@ public record PatientOutcome(
         Optional<Instant> firstLiverElevation,
         Optional<Instant> firstOverdose,
         long followedDays,
-        long continuouslyCoveredDays) {
+        long continuouslyCoveredDays,
+        CourseTimes times) {
 
     public enum Formulation { ORAL, INJECTION }
 
@@ -43,5 +45,16 @@ public record PatientOutcome(
     public PatientOutcome {
         retained = Map.copyOf(retained);
         injectionIntervalDays = List.copyOf(injectionIntervalDays);
+        java.util.Objects.requireNonNull(times, "times");
+    }
+
+    /** Day offset (calendar days, UTC) of an instant from the start date: the start is day 0. */
+    public long day(Instant when) {
+        return CourseTimes.days(start, when);
+    }
+
+    /** Retention as a time to event (S2): discontinuation once a gap over the grace period was seen. */
+    public CourseTimes.Subject retention() {
+        return times.retention(start, coverageEnd);
     }
 }

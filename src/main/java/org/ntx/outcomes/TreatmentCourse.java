@@ -50,12 +50,34 @@ public final class TreatmentCourse {
 
     /** The outcome of the patient's first naltrexone course, or empty if the patient never had naltrexone. */
     public Optional<PatientOutcome> outcome(PatientTimeline timeline, Instant asOf) {
+        return outcome(timeline, FollowUpRecord.none(), asOf);
+    }
+
+    /**
+     * Records at one instant are taken in a fixed order, whatever order the store returned them in (C1): an
+     * administration, then a dispense, then an order, then by resource id. The Spark job sorts the same way.
+     */
+    static final Comparator<MedicationEvent> RECORD_ORDER = Comparator.comparing(MedicationEvent::start)
+            .thenComparing(e -> kindRank(e.kind()))
+            .thenComparing(e -> e.source().id());
+
+    static int kindRank(MedicationEvent.Kind kind) {
+        return switch (kind) {
+            case ADMINISTRATION -> 1;
+            case DISPENSE -> 2;
+            case ORDER -> 3;
+            case STATEMENT -> 4;
+        };
+    }
+
+    /** The outcome with follow-up (death, transfer out) and the time-to-event measures. */
+    public Optional<PatientOutcome> outcome(PatientTimeline timeline, FollowUpRecord followUp, Instant asOf) {
         List<MedicationEvent> naltrexone = timeline.medications().stream()
                 .filter(MedicationEvent::counts)
                 .filter(e -> e.kind() != MedicationEvent.Kind.STATEMENT)
                 .filter(e -> isNaltrexone(e.drugClass()))
                 .filter(e -> !e.start().isAfter(asOf))
-                .sorted(Comparator.comparing(MedicationEvent::start))
+                .sorted(RECORD_ORDER)
                 .toList();
         if (naltrexone.isEmpty()) {
             return Optional.empty();
@@ -96,13 +118,70 @@ public final class TreatmentCourse {
 
         Instant treatmentEnd = coverageEnd.isAfter(asOf) ? asOf : coverageEnd;
         long followedDays = Math.max(0, Duration.between(start, asOf).toDays());
-        return Optional.of(new PatientOutcome(timeline.patientId(), start, formulation, indication(timeline),
+        PatientOutcome.Indication indication = indication(timeline);
+        return Optional.of(new PatientOutcome(timeline.patientId(), start, formulation, indication,
                 coverageEnd, retained, onTime, late, intervalDays, pdc,
                 firstRelapseSignal(timeline, start, treatmentEnd),
                 flaggedOpioidOrders(timeline, start, asOf),
                 firstLiverElevation(timeline, start, treatmentEnd),
                 firstOverdose(timeline, start, min(asOf, coverageEnd.plus(definitions.overdoseFollowUp()))),
-                followedDays, Math.min(followedDays, Math.max(0, Duration.between(start, coverageEnd).toDays()))));
+                followedDays, Math.min(followedDays, Math.max(0, Duration.between(start, coverageEnd).toDays())),
+                times(timeline, naltrexone, followUp, asOf, start, coverageEnd, indication)));
+    }
+
+    /** Follow-up (S1), induction (S3, M8), relapse-free survival (S4) and continuity (M9). */
+    private CourseTimes times(PatientTimeline timeline, List<MedicationEvent> naltrexone, FollowUpRecord followUp,
+                              Instant asOf, Instant start, Instant coverageEnd, PatientOutcome.Indication indication) {
+        Instant end = asOf;
+        CourseTimes.FollowUpEnd endedBy = CourseTimes.FollowUpEnd.END_OF_STUDY;
+        Optional<Instant> transfer = followUp.transfersOut().stream().filter(t -> !t.isBefore(start))
+                .min(Comparator.naturalOrder());
+        if (followUp.death().filter(death -> !death.isAfter(asOf)).isPresent()) {
+            end = followUp.death().get();
+        }
+        if (transfer.filter(t -> t.isBefore(asOf)).isPresent() && transfer.get().isBefore(end)) {
+            end = transfer.get();
+        }
+        Instant followUpEnd = end;
+        if (followUp.death().filter(death -> !death.isAfter(followUpEnd)).isPresent()) {
+            endedBy = CourseTimes.FollowUpEnd.DEATH;
+        } else if (transfer.filter(t -> !t.isAfter(followUpEnd)).isPresent()) {
+            endedBy = CourseTimes.FollowUpEnd.TRANSFER_OUT;
+        }
+
+        Optional<Instant> firstOrder = naltrexone.stream().filter(e -> e.kind() == MedicationEvent.Kind.ORDER)
+                .map(MedicationEvent::start).min(Comparator.naturalOrder());
+        boolean startsWithOrder = firstOrder.filter(start::equals).isPresent();
+        Optional<Instant> firstDose = naltrexone.stream()
+                .filter(e -> e.kind() == MedicationEvent.Kind.ADMINISTRATION || e.kind() == MedicationEvent.Kind.DISPENSE)
+                .map(MedicationEvent::start).min(Comparator.naturalOrder());
+
+        Optional<Instant> relapse = firstDose.flatMap(dose -> {
+            List<Instant> events = new ArrayList<>();
+            firstRelapseSignal(timeline, dose, followUpEnd).ifPresent(events::add);
+            firstOverdose(timeline, dose, followUpEnd).ifPresent(events::add);
+            return events.stream().min(Comparator.naturalOrder());
+        });
+
+        Duration window = definitions.inductionWindow();
+        Optional<Boolean> inducted = Optional.empty();
+        if (startsWithOrder) {
+            if (firstDose.filter(dose -> Duration.between(start, dose).compareTo(window) <= 0).isPresent()) {
+                inducted = Optional.of(true);
+            } else if (!followUpEnd.isBefore(start.plus(window))) {
+                inducted = Optional.of(false);
+            }
+        }
+
+        Instant continuityEnd = start.plus(definitions.continuity());
+        boolean adult = followUp.birthDate().map(birth -> !birth.plusYears(definitions.continuityMinimumAge())
+                .isAfter(start.atZone(java.time.ZoneOffset.UTC).toLocalDate())).orElse(true);
+        Optional<Boolean> continuity = indication == PatientOutcome.Indication.OUD && adult
+                && !continuityEnd.isAfter(followUpEnd)
+                ? Optional.of(!coverageEnd.isBefore(continuityEnd)) : Optional.empty();
+
+        return new CourseTimes(followUpEnd, endedBy, definitions.coverageGrace(), startsWithOrder, firstDose,
+                relapse, inducted, continuity);
     }
 
     private static boolean isNaltrexone(DrugClass drugClass) {

@@ -54,6 +54,11 @@ public enum RecordPart {
                 : Optional.empty();
     }
 
+    /** The resource type this part holds. */
+    String resourceType() {
+        return fetchQuery.substring(0, fetchQuery.indexOf('?'));
+    }
+
     /** The search we run ourselves when the caller did not bring this part, as a relative FHIR URL. */
     String forPatient(String patientId) {
         return fetchQuery.replace("{{context.patientId}}", patientId);

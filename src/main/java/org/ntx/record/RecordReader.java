@@ -8,10 +8,14 @@ import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.MedicationStatement;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.ntx.source.CallDeadline;
 import org.ntx.source.FhirDataSource;
+import org.ntx.source.RemoteFhirClient;
+import org.ntx.source.RemoteFhirProperties;
 import org.ntx.source.RemoteFhirSource;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
+import org.ntx.timeline.Shortfall;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -27,8 +31,9 @@ import java.util.Set;
 
 /**
  * Reads a patient's record and maps it to the timeline the rules read, once per call: what the caller brought along
- * (prefetch) first; the rest is searched on the caller's FHIR server (with its bearer token) or, without one, in this
- * server's own store. Whatever cannot be read is recorded as unavailable, never silently left empty.
+ * (prefetch) first; the rest is searched on the caller's FHIR server (with its bearer token; all searches at once,
+ * within the call's time budget: {@link RemoteRecordRead}) or, without one, in this server's own store. Whatever
+ * cannot be read is recorded as unavailable, never silently left empty.
  */
 @Component
 public class RecordReader {
@@ -41,11 +46,17 @@ public class RecordReader {
     private final RecordProperties properties;
     private final TimelineMapper mapper;
     private final Optional<StoredRecordCache> cache;
+    private final RemoteFhirClient remoteClient;
+    private final RecordQueries queries;
+    private final List<String> labCodes;
+    /** The codes laboratory results are read by from the own store: the same as from a client's server. */
+    private final Set<String> labCodeSet;
 
     /** Without a cache: every call reads in full (tests of the pure pipeline). */
     public RecordReader(FhirContext fhirContext, FhirDataSource localStore, RecordProperties properties,
                         TimelineMapper mapper) {
-        this(fhirContext, localStore, properties, mapper, null);
+        this(fhirContext, localStore, properties, mapper, null,
+                new RemoteFhirClient(fhirContext, RemoteFhirProperties.defaults()), RemoteFhirProperties.defaults());
     }
 
     /**
@@ -54,7 +65,13 @@ public class RecordReader {
      */
     @Autowired
     RecordReader(FhirContext fhirContext, FhirDataSource localStore, RecordProperties properties,
-                 TimelineMapper mapper, RecordGenerations generations) {
+                 TimelineMapper mapper, RecordGenerations generations, RemoteFhirClient remoteClient,
+                 RemoteFhirProperties remoteProperties) {
+        this.remoteClient = remoteClient;
+        this.queries = new RecordQueries(mapper.labCodesRead(), remoteProperties.pageSize(),
+                properties.labLookback());
+        this.labCodes = mapper.labCodesRead().stream().map(org.ntx.timeline.Code::value).distinct().sorted().toList();
+        this.labCodeSet = Set.copyOf(labCodes);
         this.fhirContext = fhirContext;
         this.localStore = localStore;
         this.properties = properties;
@@ -63,23 +80,62 @@ public class RecordReader {
                 .map(StoredRecordCache::new);
     }
 
+    /**
+     * The prefetch templates the CDS services advertise, by key ({@link RecordPart#template()}), with laboratory
+     * results asked for by the codes the rules read: cheap for an EHR (a token search by code, which CDS Hooks 2.0
+     * lets clients support), and no result the rules would read is left out. CDS Hooks 2.0 has no token for today's
+     * date, so no look-back window can be put into a template.
+     */
+    public Map<String, String> prefetchTemplates() {
+        Map<String, String> templates = new java.util.LinkedHashMap<>();
+        for (RecordPart part : RecordPart.values()) {
+            templates.put(part.key(), part == RecordPart.LAB_OBSERVATIONS
+                    ? "Observation?patient={{context.patientId}}&code=" + String.join(",", labCodes) : part.template());
+        }
+        return templates;
+    }
+
     /** The patient's timeline, and the draft orders as events dated {@code asOf}, for the rules. */
     public RecordTimeline read(RecordRequest request, Instant asOf) {
-        PatientRecord record = load(request);
+        PatientRecord record = load(request, asOf);
         PatientTimeline timeline = mapper.timeline(record);
         List<MedicationEvent> drafts = mapper.drafts(record.patientId(), request.drafts(), asOf, record::medication);
         return new RecordTimeline(timeline, drafts, record.unreadable());
     }
 
-    PatientRecord load(RecordRequest request) {
+    PatientRecord load(RecordRequest request, Instant asOf) {
         if (request.wholeFromStore()) {
             return loadFromStore(request.patientId(), request.drafts());
         }
-        FhirDataSource source = request.remote()
-                .<FhirDataSource>map(remote -> new RemoteFhirSource(
-                        fhirContext, remote.baseUrl(), remote.token(), properties.maxPagesPerSearch()))
-                .orElse(localStore);
-        return withDrafts(load(request.patientId(), request.prefetched(), source), request.drafts(), source);
+        if (request.remote().isPresent()) {
+            RecordRequest.RemoteServer remote = request.remote().get();
+            CallDeadline deadline = CallDeadline.after(properties.callBudget());
+            try (RemoteFhirSource source = remoteClient.open(remote.baseUrl(), remote.token(), deadline,
+                    properties.maxPagesPerSearch())) {
+                return new RemoteRecordRead(source, queries).read(request, asOf);
+            }
+        }
+        PatientRecord record = withDrafts(load(request.patientId(), request.prefetched(), localStore),
+                request.drafts(), localStore);
+        return incomplete(record, request.prefetchedNext().keySet());
+    }
+
+    /**
+     * A prefetched part that came as the first page of a longer list, with no FHIR server to read the rest from: what
+     * came is kept, and the part is reported incomplete rather than read as the whole history.
+     */
+    private static PatientRecord incomplete(PatientRecord record, Set<RecordPart> partial) {
+        if (partial.isEmpty()) {
+            return record;
+        }
+        Set<RecordPart> unavailable = EnumSet.noneOf(RecordPart.class);
+        unavailable.addAll(record.unavailable());
+        unavailable.addAll(partial);
+        Map<RecordPart, Shortfall> shortfalls = new EnumMap<>(RecordPart.class);
+        shortfalls.putAll(record.shortfalls());
+        partial.forEach(part -> shortfalls.putIfAbsent(part, Shortfall.INCOMPLETE));
+        return new PatientRecord(record.patientId(), record.resources(), unavailable, record.medications(),
+                shortfalls, record.unreadable());
     }
 
     /** The patient's data from this server's own store, reused while provably current. */
@@ -104,7 +160,7 @@ public class RecordReader {
             resolveMedication(draft, source, medications);
         }
         return new PatientRecord(record.patientId(), record.resources(), unavailable, medications,
-                record.unreadable());
+                record.shortfalls(), record.unreadable());
     }
 
     private PatientRecord load(String patientId, Map<RecordPart, List<Resource>> prefetch, FhirDataSource source) {
@@ -155,7 +211,7 @@ public class RecordReader {
             }
         }
         return new PatientRecord(patientId, Map.copyOf(resources), Set.copyOf(unavailable), Map.copyOf(medications),
-                unreadable);
+                Map.of(), unreadable);
     }
 
     /**
@@ -163,7 +219,7 @@ public class RecordReader {
      * where it cannot, and the caller searches type by type. A failed read marks every kind of data it was for
      * unavailable.
      */
-    private static Map<String, List<Resource>> readAtOnce(String patientId, Set<RecordPart> given,
+    private Map<String, List<Resource>> readAtOnce(String patientId, Set<RecordPart> given,
                                                           FhirDataSource source, Set<RecordPart> unavailable,
                                                           List<String> unreadable) {
         Map<String, RecordPart> wanted = new HashMap<>();
@@ -180,7 +236,9 @@ public class RecordReader {
             return Map.of();
         }
         try {
-            Optional<FhirDataSource.PatientResources> read = source.searchByPatient(patientId, wanted.keySet());
+            // Laboratory results by the codes the rules read only (RecordQueries says why nothing they act on is lost).
+            Optional<FhirDataSource.PatientResources> read = source.searchByPatient(patientId, wanted.keySet(),
+                    labCodeSet);
             read.ifPresent(found -> found.unreadable().forEach(reference -> {
                 // The rest is read and judged; this kind of data is incomplete, and the card names the record.
                 unreadable.add(reference);

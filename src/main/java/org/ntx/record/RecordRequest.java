@@ -15,12 +15,25 @@ import java.util.Optional;
  * @param prefetched parts the caller brought along with usable data; every other part is read
  * @param remote     the CDS client's FHIR server and the token it lent us; empty reads this server's own store
  * @param drafts     the orders being written (empty when none are)
+ * @param prefetchedNext the {@code next} link of each prefetched part that came as the first page of a longer
+ *                   searchset: the rest is read from {@code remote}, or the part is reported incomplete without one
  */
 public record RecordRequest(
         String patientId,
         Map<RecordPart, List<Resource>> prefetched,
         Optional<RemoteServer> remote,
-        List<Resource> drafts) {
+        List<Resource> drafts,
+        Map<RecordPart, String> prefetchedNext) {
+
+    public RecordRequest {
+        prefetchedNext = Map.copyOf(prefetchedNext);
+    }
+
+    /** A request whose prefetched parts are complete. */
+    public RecordRequest(String patientId, Map<RecordPart, List<Resource>> prefetched, Optional<RemoteServer> remote,
+                         List<Resource> drafts) {
+        this(patientId, prefetched, remote, drafts, Map.of());
+    }
 
     /** A FHIR server a caller named, read with the bearer token it lent us, if any. */
     public record RemoteServer(String baseUrl, Optional<AccessToken> token) {}

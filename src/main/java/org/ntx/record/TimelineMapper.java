@@ -29,18 +29,20 @@ import org.ntx.timeline.LabTest;
 import org.ntx.timeline.MedicationEvent;
 import org.ntx.timeline.PatientTimeline;
 import org.ntx.timeline.RecognisedFrom;
+import org.ntx.timeline.Shortfall;
 import org.ntx.timeline.SourceRef;
-import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,7 +54,6 @@ import java.util.Set;
  * from the source). Everything the record says about the medication is handed to the terminology layer together:
  * every coding, the texts and displays, the Medication's dose form and strength, the route and the dose.
  */
-@Component
 public class TimelineMapper {
 
     /** Digits a quantity may have before and after the decimal point to be read; see {@link #plausible}. */
@@ -71,6 +72,11 @@ public class TimelineMapper {
     /** Everything known about one patient, with what could not be read. */
     public PatientTimeline timeline(String patientId, List<Resource> resources, Set<DataKind> unavailable,
                                     MedicationLookup lookup) {
+        return timeline(patientId, resources, unavailable, Map.of(), lookup);
+    }
+
+    private PatientTimeline timeline(String patientId, List<Resource> resources, Set<DataKind> unavailable,
+                                     Map<DataKind, Shortfall> shortfalls, MedicationLookup lookup) {
         List<MedicationEvent> medicationEvents = new ArrayList<>();
         List<LabResult> labResults = new ArrayList<>();
         List<ConditionRecord> conditionRecords = new ArrayList<>();
@@ -83,15 +89,26 @@ public class TimelineMapper {
                 medicationEvent(resource, lookup, Optional.empty()).ifPresent(medicationEvents::add);
             }
         }
-        return new PatientTimeline(patientId, medicationEvents, labResults, conditionRecords, unavailable);
+        return new PatientTimeline(patientId, medicationEvents, labResults, conditionRecords, unavailable,
+                shortfalls);
     }
 
     PatientTimeline timeline(PatientRecord record) {
         List<Resource> all = new ArrayList<>();
         record.resources().values().forEach(all::addAll);
         Set<DataKind> unavailable = EnumSet.noneOf(DataKind.class);
-        record.unavailable().forEach(key -> unavailable.add(dataKind(key)));
-        return timeline(record.patientId(), all, unavailable, record::medication);
+        Map<DataKind, Shortfall> shortfalls = new EnumMap<>(DataKind.class);
+        for (RecordPart key : record.unavailable()) {
+            unavailable.add(dataKind(key));
+            // Of several parts of one kind, the plainest reason counts: "could not be read" before "not in time".
+            shortfalls.merge(dataKind(key), record.shortfall(key), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        }
+        return timeline(record.patientId(), all, unavailable, shortfalls, record::medication);
+    }
+
+    /** The laboratory codes the rules read: an Observation with none of them is never read, so need not be fetched. */
+    Set<Code> labCodesRead() {
+        return labs.recognisedCodes();
     }
 
     /**

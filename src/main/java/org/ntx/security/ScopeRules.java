@@ -26,7 +26,10 @@ import java.util.Set;
 final class ScopeRules {
 
     /** The research operations (see {@code outcomes/}): aggregate, population-level results. */
-    static final List<String> RESEARCH_OPERATIONS = List.of("$naltrexone-outcomes", "$naltrexone-outcomes-export");
+    static final List<String> RESEARCH_OPERATIONS = List.of("$naltrexone-outcomes", "$naltrexone-outcomes-export",
+            "$naltrexone-survival");
+    /** The research operations also offered on a Group (its members bound the cohort). */
+    static final List<String> GROUP_RESEARCH_OPERATIONS = List.of("$naltrexone-outcomes", "$naltrexone-survival");
 
     /** Operations on one patient's record; what they return is checked against the read rules. */
     static final List<String> PATIENT_OPERATIONS = List.of("$everything", "$naltrexone-status");
@@ -98,8 +101,10 @@ final class ScopeRules {
             for (String operation : RESEARCH_OPERATIONS) {
                 rules.allow("Research " + operation).operation().named(operation).onServer().andAllowAllResponses();
             }
-            rules.allow("Research $naltrexone-outcomes on a Group").operation().named("$naltrexone-outcomes")
-                    .onInstancesOfType(Group.class).andAllowAllResponses();
+            for (String operation : GROUP_RESEARCH_OPERATIONS) {
+                rules.allow("Research " + operation + " on a Group").operation().named(operation)
+                        .onInstancesOfType(Group.class).andAllowAllResponses();
+            }
             rules.allow("Bulk export").bulkExport().any();
             String export = ProviderConstants.OPERATION_EXPORT;
             rules.allow("Bulk export (system)").operation().named(export).onServer().andAllowAllResponses();

@@ -27,10 +27,19 @@ public interface FhirDataSource {
      * {@code {type}?patient={id}} search each and with the same result; empty where it cannot, and the caller then
      * searches type by type. A resource that is stored but cannot be read is named, not silently left out.
      *
+     * @param observationCodes when not empty, only the Observations coded, or with a component coded, with one of
+     *                         these codes (in any system): what {@code Observation?patient={id}&code=...} and
+     *                         {@code ...&component-code=...} would return together
      * @throws DataUnavailableException when the source could not be read
      */
-    default Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes) {
+    default Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes,
+                                                       Set<String> observationCodes) {
         return Optional.empty();
+    }
+
+    /** As {@link #searchByPatient(String, Set, Set)}, every Observation. */
+    default Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes) {
+        return searchByPatient(patientId, resourceTypes, Set.of());
     }
 
     /**
@@ -56,8 +65,25 @@ public interface FhirDataSource {
 
     /** Thrown when a data source cannot deliver; the caller turns it into a data-unavailable finding. */
     final class DataUnavailableException extends RuntimeException {
+        private final boolean late;
+
         public DataUnavailableException(String message, Throwable cause) {
+            this(message, cause, false);
+        }
+
+        private DataUnavailableException(String message, Throwable cause, boolean late) {
             super(message, cause);
+            this.late = late;
+        }
+
+        /** The data did not arrive before the call's deadline (it may exist; it was not read in time). */
+        public static DataUnavailableException notInTime(String message) {
+            return new DataUnavailableException(message, null, true);
+        }
+
+        /** True when the data was not read in time, rather than refused or unreadable. */
+        public boolean late() {
+            return late;
         }
     }
 }

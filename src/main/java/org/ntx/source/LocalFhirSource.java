@@ -85,9 +85,11 @@ class LocalFhirSource implements FhirDataSource {
 
     /** One query over HAPI's reference index instead of a search per type ({@link PatientReferenceIndex}). */
     @Override
-    public Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes) {
+    public Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes,
+                                                      Set<String> observationCodes) {
         try {
-            return snapshot.execute(status -> referenceIndex.byType(patientId, resourceTypes, MAX_RESULTS));
+            return snapshot.execute(status -> referenceIndex.byType(patientId, resourceTypes, observationCodes,
+                    MAX_RESULTS));
         } catch (RuntimeException e) {
             throw new DataUnavailableException("Could not read patient " + patientId + " from this server", e);
         }

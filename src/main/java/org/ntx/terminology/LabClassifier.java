@@ -3,7 +3,9 @@ package org.ntx.terminology;
 import org.ntx.timeline.Code;
 import org.ntx.timeline.LabTest;
 
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Which laboratory test a LOINC code is, and how its enzyme units convert. The liver tests are named individually:
@@ -39,6 +41,16 @@ public final class LabClassifier {
     /** For ALT and AST results: how many U/L one {@code unit} is (UCUM); empty for other tests and units. */
     public java.util.Optional<java.math.BigDecimal> unitsPerLitre(LabTest test, String unit) {
         return test == LabTest.ALT || test == LabTest.AST ? units.unitsPerLitre(unit) : java.util.Optional.empty();
+    }
+
+    /**
+     * Every code this classifier tells apart from {@link LabTest#OTHER}: an Observation coded with none of them is
+     * never read by the rules, so a search may ask for these codes only and lose nothing the rules act on.
+     */
+    public Set<Code> recognisedCodes() {
+        Set<Code> codes = new HashSet<>(LIVER_TESTS.keySet());
+        codes.addAll(urineScreens.codes());
+        return Set.copyOf(codes);
     }
 
     public LabTest classify(Code code) {

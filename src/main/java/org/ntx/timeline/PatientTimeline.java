@@ -1,7 +1,9 @@
 package org.ntx.timeline;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -18,13 +20,15 @@ import java.util.function.Function;
  * @param labResults  liver tests and urine drug screens
  * @param conditions  diagnoses
  * @param unavailable kinds of data the transport layer could not obtain; rules then cannot conclude "all clear"
+ * @param shortfalls  why each unavailable kind is missing, where the reader knows more than "could not be read"
  */
 public record PatientTimeline(
         String patientId,
         List<MedicationEvent> medications,
         List<LabResult> labResults,
         List<ConditionRecord> conditions,
-        Set<DataKind> unavailable) {
+        Set<DataKind> unavailable,
+        Map<DataKind, Shortfall> shortfalls) {
 
     public PatientTimeline {
         Objects.requireNonNull(patientId, "patientId");
@@ -32,6 +36,22 @@ public record PatientTimeline(
         labResults = ownedBy(patientId, labResults, LabResult::patientId);
         conditions = ownedBy(patientId, conditions, ConditionRecord::patientId);
         unavailable = unavailable.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(unavailable));
+        Map<DataKind, Shortfall> why = new EnumMap<>(DataKind.class);
+        for (DataKind kind : unavailable) {
+            why.put(kind, shortfalls.getOrDefault(kind, Shortfall.NOT_READ));
+        }
+        shortfalls = Map.copyOf(why);
+    }
+
+    /** Every unavailable kind simply could not be read. */
+    public PatientTimeline(String patientId, List<MedicationEvent> medications, List<LabResult> labResults,
+                           List<ConditionRecord> conditions, Set<DataKind> unavailable) {
+        this(patientId, medications, labResults, conditions, unavailable, Map.of());
+    }
+
+    /** Why {@code kind} is missing; {@link Shortfall#NOT_READ} for a kind that is there (never asked then). */
+    public Shortfall shortfall(DataKind kind) {
+        return shortfalls.getOrDefault(kind, Shortfall.NOT_READ);
     }
 
     /** A timeline with no data missing. */

@@ -226,6 +226,72 @@ class CdsHooksIT {
         assertThat(card.get("indicator").asText()).isEqualTo("critical");
     }
 
+    /**
+     * A patient with 1,400 Observations (400 vital signs, 1,001 ALT results, the last one six times the upper limit):
+     * read whole from the own store and from a fhirServer (this server, more than two pages of 500), with no false
+     * data-unavailable card in either mode.
+     */
+    @Test
+    void aPatientWithMoreThanAThousandObservationsIsReadWholeFromTheOwnStoreAndFromTheFhirServer() throws Exception {
+        String patientId = storedPatient();
+        ClinicalFixtures story = new ClinicalFixtures(patientId, now);
+        List<Resource> observations = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            org.hl7.fhir.r4.model.Observation heartRate = story.alt(300 - i * 0.5, 70, 40);
+            heartRate.getCode().getCodingFirstRep().setCode("8867-4").setDisplay("Heart rate");
+            heartRate.setReferenceRange(List.of());
+            observations.add(heartRate);
+        }
+        for (int i = 0; i < 1000; i++) {
+            observations.add(story.alt(400 - i * 0.35, 25, 40));
+        }
+        observations.add(story.alt(1, 240, 40));
+        for (int from = 0; from < observations.size(); from += 500) {
+            Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+            for (Resource observation : observations.subList(from, Math.min(observations.size(), from + 500))) {
+                transaction.addEntry().setResource(observation).getRequest().setMethod(Bundle.HTTPVerb.POST)
+                        .setUrl("Observation");
+            }
+            client.transaction().withBundle(transaction).execute();
+        }
+
+        ObjectNode ownStore = orderSign(patientId, story.draft(NALTREXONE_XR_380));
+        ObjectNode fromServer = orderSign(patientId, story.draft(NALTREXONE_XR_380));
+        fromServer.put("fhirServer", FhirTestClient.baseUrl(port));
+        for (ObjectNode request : List.of(ownStore, fromServer)) {
+            JsonNode response = call("naltrexone-order-sign", request);
+            String mode = request.has("fhirServer") ? "fhirServer" : "own store";
+            assertThat(topics(response)).as(mode).doesNotContain("data-unavailable");
+            assertThat(onlyCardWithTopic(response, "liver-function").get("indicator").asText()).as(mode)
+                    .isEqualTo("critical");
+        }
+    }
+
+    /**
+     * A fhirServer that accepts the connection and never answers: the call still answers, with a data-unavailable
+     * card that says the data was not read in time (the call's budget, {@code ntx.cds.call-budget}, was spent and
+     * the outstanding requests cancelled), not that the server failed.
+     */
+    @Test
+    void aStalledFhirServerGetsADataUnavailableCardSayingTheDataWasNotReadInTime() throws Exception {
+        ClinicalFixtures story = new ClinicalFixtures("stalled-1", now);
+        try (org.ntx.support.StalledServer stalled = new org.ntx.support.StalledServer()) {
+            ObjectNode request = orderSign("stalled-1", story.draft(OXYCODONE_10));
+            request.put("fhirServer", stalled.base());
+
+            JsonNode response = call("naltrexone-order-sign", request);
+
+            List<JsonNode> unavailable = new ArrayList<>();
+            response.get("cards").forEach(card -> {
+                if (card.path("source").path("topic").path("code").asText().equals("data-unavailable")) {
+                    unavailable.add(card);
+                }
+            });
+            assertThat(unavailable).as(response.toString()).isNotEmpty()
+                    .allSatisfy(card -> assertThat(card.path("summary").asText()).contains("not read in time"));
+        }
+    }
+
     @Test
     void saysDataIsUnavailableWhenTheFhirServerDoesNotAnswer() throws Exception {
         ClinicalFixtures story = new ClinicalFixtures("unreachable-1", now);

@@ -36,7 +36,9 @@ class DeidentifiedExportFixtureTest {
             Instant start = Instant.parse(row[0]);
             PatientOutcome outcome = new PatientOutcome("p", start, PatientOutcome.Formulation.ORAL,
                     PatientOutcome.Indication.OUD, start, Map.of(), 0, 0, List.of(), Optional.empty(),
-                    Optional.of(Instant.parse(row[1])), 0, Optional.empty(), Optional.empty(), 0, 0);
+                    Optional.of(Instant.parse(row[1])), 0, Optional.empty(), Optional.empty(), 0, 0,
+                    new CourseTimes(start, CourseTimes.FollowUpEnd.END_OF_STUDY, java.time.Duration.ofDays(7), false,
+                            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
             String relapseSignalDay = new DeidentifiedExport("salt").row(outcome).split(",")[10];
             assertThat(relapseSignalDay).as("%s to %s", row[0], row[1]).isEqualTo(row[2]);
         }

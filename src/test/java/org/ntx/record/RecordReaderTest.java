@@ -103,7 +103,8 @@ class RecordReaderTest {
         }
 
         @Override
-        public Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes) {
+        public Optional<PatientResources> searchByPatient(String patientId, Set<String> resourceTypes,
+                                                          Set<String> observationCodes) {
             if (!atOnce) {
                 return Optional.empty();
             }

@@ -43,6 +43,36 @@ class NaltrexoneRulesTest {
     }
 
     @Test
+    void saysWhichDataWasNotReadInTimeAndStillWarnsOnWhatArrived() {
+        PatientTimeline late = notation.timeline("oxycodone given@-2; unavailable:observations");
+        PatientTimeline timeline = new PatientTimeline(late.patientId(), late.medications(), late.labResults(),
+                late.conditions(), late.unavailable(),
+                java.util.Map.of(DataKind.OBSERVATIONS, org.ntx.timeline.Shortfall.NOT_READ_IN_TIME));
+
+        List<Finding> findings = rules.evaluate(RuleInput.orderSelect(timeline, notation.drafts("naltrexone"),
+                TimelineNotation.AS_OF));
+
+        assertThat(topic(findings, Topic.DATA_UNAVAILABLE)).singleElement().satisfies(finding -> {
+            assertThat(finding.summary()).contains("laboratory results were not read in time");
+            assertThat(finding.detail()).contains("did not arrive within the time");
+        });
+        assertThat(topic(findings, Topic.INDUCTION_WINDOW)).extracting(Finding::severity)
+                .containsExactly(Severity.CRITICAL);
+    }
+
+    @Test
+    void saysWhenOnlyPartOfTheMedicationListCouldBeRead() {
+        PatientTimeline partial = new PatientTimeline("p1", List.of(), List.of(), List.of(),
+                java.util.Set.of(DataKind.MEDICATIONS),
+                java.util.Map.of(DataKind.MEDICATIONS, org.ntx.timeline.Shortfall.INCOMPLETE));
+
+        List<Finding> findings = rules.evaluate(RuleInput.patientView(partial, TimelineNotation.AS_OF));
+
+        assertThat(findings).extracting(Finding::topic).containsExactly(Topic.DATA_UNAVAILABLE);
+        assertThat(findings.get(0).summary()).contains("Only part of the medications could be read");
+    }
+
+    @Test
     void neverReturnsNothingBecauseTheMedicationListWasMissing() {
         PatientTimeline nothing = notation.timeline("unavailable:medications");
 

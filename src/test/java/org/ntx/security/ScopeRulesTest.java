@@ -79,6 +79,21 @@ class ScopeRulesTest {
     }
 
     @Test
+    void survivalOperationHasTheScopeOfTheOutcomeOperation() {
+        AccessGrant research = grant(AccessGrant.RESEARCH_SCOPE, null);
+        AccessGrant patientApp = grant("patient/*.rs", "p1");
+        ServletRequestDetails system = request(RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, null);
+        system.setOperation("$naltrexone-survival");
+        ServletRequestDetails onGroup = request(RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Group",
+                new IdType("Group", "g1"));
+        onGroup.setOperation("$naltrexone-survival");
+        for (ServletRequestDetails call : java.util.List.of(system, onGroup)) {
+            assertThat(decide(research, call, null)).isEqualTo(PolicyEnum.ALLOW);
+            assertThat(decide(patientApp, call, null)).isEqualTo(PolicyEnum.DENY);
+        }
+    }
+
+    @Test
     void patientAppCannotExportOrRunResearchOperations() {
         AccessGrant patientApp = grant("patient/*.rs", "p1");
         ServletRequestDetails outcomes = request(RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, null);

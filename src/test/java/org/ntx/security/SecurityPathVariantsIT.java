@@ -151,8 +151,11 @@ class SecurityPathVariantsIT {
             }
             String path = pattern.replace("{serviceId}", "naltrexone-order-sign")
                     .replace("{patientId}", patientId)
+                    .replace("{topic}", "data-unavailable")
                     .replaceAll("\\{\\*?[^}]+}", "health");
-            boolean open = path.startsWith("/actuator") || (method.equals("GET") && path.equals("/cds-services"));
+            // The card pages explain what each card means (no patient data) and are open by design (CardPages).
+            boolean open = path.startsWith("/actuator") || (method.equals("GET") && path.equals("/cds-services"))
+                    || (method.equals("GET") && (path.equals("/cards") || path.startsWith("/cards/")));
             into.add(new Route(method, path, open));
             if (pattern.equals("/cds-services/{serviceId}")) {
                 for (String service : List.of("naltrexone-patient-view", "naltrexone-order-select")) {

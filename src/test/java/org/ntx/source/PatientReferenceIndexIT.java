@@ -108,6 +108,39 @@ class PatientReferenceIndexIT {
     }
 
     @Test
+    void withCodesGivesTheObservationsTheCodeAndComponentCodeSearchesGiveTogether() {
+        String patient = newPatient();
+        create(alt(patient, 30));
+        Observation heartRate = vitalSign(patient, "8867-4");
+        create(heartRate);
+        // A panel under a local code whose component is ALT: found by its component only.
+        Observation panel = vitalSign(patient, "LOCAL-LFT");
+        panel.getCode().getCodingFirstRep().setSystem("urn:oid:1.2.3.4");
+        panel.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "1742-6", "ALT")))
+                .setValue(new org.hl7.fhir.r4.model.Quantity().setValue(300).setUnit("U/L"));
+        create(panel);
+        // The code under another system still counts (a superset, as a search without a system).
+        Observation otherSystem = alt(patient, 20);
+        otherSystem.getCode().getCodingFirstRep().setSystem("urn:oid:9.9.9");
+        create(otherSystem);
+        create(new Condition().setCode(new CodeableConcept(new Coding("http://hl7.org/fhir/sid/icd-10-cm", "K72.0",
+                null))).setSubject(new Reference("Patient/" + patient)));
+
+        Set<String> codes = Set.of("1742-6", "1920-8");
+        Map<String, List<Resource>> atOnce = store.searchByPatient(patient, TYPES, codes).orElseThrow().byType();
+
+        String list = String.join(",", new TreeSet<>(codes));
+        Set<String> searched = new TreeSet<>(versionedIds(store.search("Observation?patient=" + patient
+                + "&code=" + list)));
+        searched.addAll(versionedIds(store.search("Observation?patient=" + patient + "&component-code=" + list)));
+        assertThat(versionedIds(atOnce.get("Observation"))).isEqualTo(searched).hasSize(3)
+                .doesNotContain(heartRate.getIdElement().toUnqualified().getValue());
+        // The other types are read whole, as without codes.
+        assertThat(versionedIds(atOnce.get("Condition")))
+                .isEqualTo(versionedIds(store.search("Condition?patient=" + patient))).hasSize(1);
+    }
+
+    @Test
     void declinesForAPatientItDoesNotKnowAndForTypesItDoesNotCover() {
         assertThat(store.searchByPatient("no-such-patient-" + UUID.randomUUID(), TYPES)).isEmpty();
         assertThat(store.searchByPatient(newPatient(), Set.of("Encounter"))).isEmpty();
@@ -145,6 +178,15 @@ class PatientReferenceIndexIT {
 
     private static CodeableConcept naltrexone() {
         return new CodeableConcept(new Coding(RXNORM, "1483744", "naltrexone hydrochloride 50 MG Oral Tablet"));
+    }
+
+    private static Observation vitalSign(String patientId, String loinc) {
+        Observation o = new Observation();
+        o.setStatus(Observation.ObservationStatus.FINAL);
+        o.setCode(new CodeableConcept(new Coding("http://loinc.org", loinc, null)));
+        o.setSubject(new Reference("Patient/" + patientId));
+        o.setValue(new org.hl7.fhir.r4.model.Quantity().setValue(72).setUnit("/min"));
+        return o;
     }
 
     private static Observation alt(String patientId, double value) {

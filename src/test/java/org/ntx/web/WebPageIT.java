@@ -301,7 +301,81 @@ class WebPageIT {
                 assertThat(drawn).as(formulation + " retention curve").isEqualTo(expected.toString());
             }
         }
+
+        // The Kaplan-Meier curves are $naltrexone-survival's, step for step: survival, band and censoring ticks of
+        // the retention analysis by formulation, and the numbers at risk under the axis.
+        waitFor(By.cssSelector("#km-at-risk tr td"));
+        java.net.http.HttpResponse<String> survivalApi = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/fhir/$naltrexone-survival?start=2023-01-01&end=2023-01-31")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.fasterxml.jackson.databind.JsonNode survival = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(survivalApi.body());
+        int strataChecked = 0;
+        for (com.fasterxml.jackson.databind.JsonNode analysis : survival.path("parameter")) {
+            if (!analysis.path("name").asText().equals("analysis") || !partValue(analysis, "name").equals("retention")) {
+                continue;
+            }
+            for (com.fasterxml.jackson.databind.JsonNode curve : analysis.path("part")) {
+                if (!curve.path("name").asText().equals("curve")
+                        || !partValue(curve, "stratifier").equals("formulation")) {
+                    continue;
+                }
+                String stratum = partValue(curve, "stratum");
+                StringBuilder steps = new StringBuilder("0=100.0000;");
+                StringBuilder ticks = new StringBuilder();
+                StringBuilder atRisk = new StringBuilder(partValue(curve, "patients"));
+                for (com.fasterxml.jackson.databind.JsonNode step : curve.path("part")) {
+                    if (step.path("name").asText().equals("step")) {
+                        String point = new java.math.BigDecimal(partValue(step, "time")).stripTrailingZeros()
+                                .toPlainString() + "=" + String.format(java.util.Locale.ROOT, "%.4f",
+                                100 * Double.parseDouble(partValue(step, "survival"))) + ";";
+                        steps.append(point);
+                        if (Integer.parseInt(partValue(step, "censored")) > 0) {
+                            ticks.append(point);
+                        }
+                    } else if (step.path("name").asText().equals("atRisk")) {
+                        atRisk.append('/').append(partValue(step, "atRisk"));
+                    }
+                }
+                JavascriptExecutor js = (JavascriptExecutor) browser;
+                assertThat(js.executeScript("return window.ntx.km['" + stratum
+                        + "'].curve.map(p => p.x + '=' + p.y.toFixed(4) + ';').join('')"))
+                        .as(stratum + " Kaplan-Meier curve").isEqualTo(steps.toString());
+                assertThat(js.executeScript("return window.ntx.km['" + stratum
+                        + "'].censored.map(p => p.x + '=' + p.y.toFixed(4) + ';').join('')"))
+                        .as(stratum + " censoring ticks").isEqualTo(ticks.toString());
+                String label = stratum.equals("injection") ? "Injection" : "Oral";
+                WebElement row = browser.findElements(By.cssSelector("#km-at-risk tr")).stream()
+                        .filter(r -> r.findElement(By.tagName("th")).getText().equals(label)).findFirst().orElseThrow();
+                assertThat(String.join("/", row.findElements(By.tagName("td")).stream().map(WebElement::getText)
+                        .toList())).as(stratum + " numbers at risk").isEqualTo(atRisk.toString());
+                strataChecked++;
+            }
+        }
+        assertThat(strataChecked).as("strata drawn").isEqualTo(2);
+        Object drawn = ((JavascriptExecutor) browser).executeScript(
+                "return window.ntx.charts['chart-km'].data.datasets.map(d => d.label + ':' + (d.stepped || d.type)"
+                        + " + ':' + (d.fill || '') + ':' + JSON.stringify(d.borderDash || [])).join('|')");
+        assertThat(drawn.toString()).contains("Injection:true::[]").contains("Oral:true::[6,4]")
+                .contains("Injection 95% CI:true:-1:").contains("Oral censored:scatter");
+        assertThat(browser.findElement(By.id("km-text")).getText()).startsWith("Kaplan-Meier retention by formulation.")
+                .contains("median retention").contains("Log-rank test");
         screenshot("3-research-view");
+    }
+
+    /** A part's value in FHIR Parameters JSON, as text. */
+    private static String partValue(com.fasterxml.jackson.databind.JsonNode parameter, String name) {
+        for (com.fasterxml.jackson.databind.JsonNode part : parameter.path("part")) {
+            if (part.path("name").asText().equals(name)) {
+                for (String type : List.of("valueDecimal", "valueInteger", "valueCode", "valueString")) {
+                    if (part.has(type)) {
+                        return part.get(type).asText();
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     @Test

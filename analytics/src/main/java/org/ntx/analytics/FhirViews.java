@@ -35,9 +35,7 @@ import java.util.Set;
 final class FhirViews {
 
     /** The views the measures read, by name (file name without .json). */
-    static final List<String> USED = List.of("medication_requests", "medication_dispenses",
-            "medication_administrations", "liver_results", "urine_drug_screens", "diagnoses", "patients",
-            "transfers_out");
+    static final List<String> USED = List.of("patients", "transfers_out");
 
     /** Rows per view, and of those the rows whose patient could not be read from the reference. */
     record Counts(long rows, long unattributed) {}

@@ -58,7 +58,8 @@ final class MeasureReportJson {
     private MeasureReportJson() {}
 
     static String write(Instant asOf, Instant periodStart, Instant periodEnd, Lookup counts, long flaggedOrders,
-                        long pdcCourses, Double pdcMean, Map<String, Long> intervalHistogram) {
+                        long pdcCourses, Double pdcMean, Map<String, Long> intervalHistogram,
+                        Map<String, List<long[]>> retentionCurve) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode report = json.createObjectNode();
         report.put("resourceType", "MeasureReport");
@@ -107,6 +108,30 @@ final class MeasureReportJson {
         denominator.put("count", pdcCourses);
         if (pdcMean != null) {
             pdc.putObject("measureScore").put("value", pdcMean);
+        }
+        // The daily retention curve: one stratifier per formulation, one stratum per day {day, at risk, retained}.
+        ObjectNode curve = groups.addObject();
+        curve.set("code", code(json, "retention-curve",
+                "Retained in treatment on each day of follow-up (continuous coverage)"));
+        ArrayNode curveStratifiers = curve.putArray("stratifier");
+        for (String formulation : STRATA.get("formulation")) {
+            ObjectNode stratifier = curveStratifiers.addObject();
+            stratifier.putArray("code").addObject().put("text", formulation);
+            ArrayNode days = stratifier.putArray("stratum");
+            for (long[] day : retentionCurve.getOrDefault(formulation, List.of())) {
+                ObjectNode stratum = days.addObject();
+                stratum.putObject("value").put("text", Long.toString(day[0]));
+                ArrayNode populations = stratum.putArray("population");
+                ObjectNode atRisk = populations.addObject();
+                atRisk.set("code", population(json, "denominator"));
+                atRisk.put("count", day[1]);
+                ObjectNode retained = populations.addObject();
+                retained.set("code", population(json, "numerator"));
+                retained.put("count", day[2]);
+                if (day[1] > 0) {
+                    stratum.putObject("measureScore").put("value", (double) day[2] / day[1]);
+                }
+            }
         }
         ObjectNode intervals = groups.addObject();
         intervals.set("code", code(json, "injection-interval-days", "Days between consecutive injections (histogram)"));

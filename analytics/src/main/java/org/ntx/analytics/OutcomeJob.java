@@ -102,7 +102,13 @@ public final class OutcomeJob {
                         + view.getKey() + " name no Patient/<id> subject and are left out (see run-summary.json)");
             }
         }
-        long totalRows = views.values().stream().mapToLong(FhirViews.Counts::rows).sum();
+        RecordInterpretation.Counts records = RecordInterpretation.register(spark, input, options.asOf());
+        if (records.unattributed() > 0) {
+            System.err.println("analytics: WARNING " + records.unattributed() + " of " + records.lines()
+                    + " clinical records name no Patient/<id> subject and are left out (see run-summary.json)");
+        }
+        attributable += records.lines() - records.unattributed();
+        long totalRows = views.values().stream().mapToLong(FhirViews.Counts::rows).sum() + records.lines();
         if (totalRows > 0 && attributable == 0) {
             throw new IllegalStateException("no record in " + input + " could be attributed to a patient: subjects "
                     + "must be Patient/<id> references, as a Bulk Data export writes them (urn:uuid: references of "
@@ -124,7 +130,8 @@ public final class OutcomeJob {
         writeMeasures(spark, out, options);
         List<Row> survivalCounts = spark.table("survival_counts").collectAsList();
         Map<String, LogRank.Result> tests = SurvivalAnalyses.write(survivalCounts, out, options.plots());
-        out.writeText("run-summary.json", summary(options, definitions, views, cohort, pseudonyms.salted(), spark));
+        out.writeText("run-summary.json", summary(options, definitions, views, records, cohort, pseudonyms.salted(),
+                spark));
         patients.unpersist();
         return new Summary(cohort, views, tests);
     }
@@ -181,10 +188,16 @@ public final class OutcomeJob {
         for (Row row : spark.table("injection_interval_histogram").collectAsList()) {
             histogram.put(row.getString(0), row.getLong(1));
         }
+        Map<String, List<long[]>> curve = new LinkedHashMap<>();
+        for (Row row : spark.sql("SELECT formulation, day, at_risk, retained FROM retention_curve "
+                + "ORDER BY formulation, day").collectAsList()) {
+            curve.computeIfAbsent(row.getString(0), k -> new java.util.ArrayList<>())
+                    .add(new long[] {row.getLong(1), row.getLong(2), row.getLong(3)});
+        }
         String report = MeasureReportJson.write(options.asOf(), options.periodStart(), options.periodEnd(),
                 (measure, stratifier, stratum) -> byKey.get(measure + "|" + stratifier + "|" + stratum),
                 extras.isNullAt(0) ? 0 : extras.getLong(0), extras.getLong(1),
-                extras.isNullAt(2) ? null : extras.getDouble(2), histogram);
+                extras.isNullAt(2) ? null : extras.getDouble(2), histogram, curve);
         out.writeText("measure-report.json", report);
     }
 
@@ -209,7 +222,8 @@ public final class OutcomeJob {
     }
 
     private static String summary(JobOptions options, StudyDefinitions definitions, Map<String, FhirViews.Counts> views,
-                                  long cohort, boolean salted, SparkSession spark) {
+                                  RecordInterpretation.Counts records, long cohort, boolean salted,
+                                  SparkSession spark) {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("asOf", options.asOf().toString());
@@ -226,6 +240,9 @@ public final class OutcomeJob {
             v.put("rows", c.rows());
             v.put("rowsWithoutPatient", c.unattributed());
         });
+        ObjectNode clinical = root.putObject("clinicalRecords");
+        clinical.put("rows", records.lines());
+        clinical.put("rowsWithoutPatient", records.unattributed());
         root.set("definitions", json.valueToTree(definitions));
         try {
             return json.writeValueAsString(root) + "\n";

@@ -1,6 +1,7 @@
 package org.ntx.analytics;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.ntx.measures.StoryExport;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;

@@ -1,4 +1,4 @@
-package org.ntx.analytics;
+package org.ntx.measures;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
+ * Shared by the server's and the Spark job's tests (a test source root of both builds, as survival/ is).
  * The stories of measures/stories.csv as a FHIR Bulk Data export (one ndjson file per resource type, subjects as
  * {@code Patient/<id>}), each story one patient whose day 0 lies {@code follow_up} days before the evaluation date.
  * The notation (measures/README.md):
@@ -31,18 +32,22 @@ import java.util.regex.Pattern;
  * hcpcs-naltrexone given@0         injection coded only with HCPCS J2315
  * opioid-screen@20=positive        opioid urine drug screen (negative; "preliminary" as a status word)
  * ALT@20=130/40   AST@15=121       liver test value U/L, optionally /upper limit of normal from the lab
+ * ndc-naltrexone dispensed@0 30d  oral naltrexone coded only by its NDC (51407-959-30)
+ * ... refills=2   ... dose=150mg    an order's refills; the dose of a dispense or order (mg)
+ * ... medref                        the drug named by a Medication resource (medicationReference), not inline
+ * AST@15=121 period                 a lab dated by effectivePeriod.start instead of effectiveDateTime
  * oud@-5   aud@-10   overdose@119  diagnoses (onset); "refuted" as a status word
  * died@40   transferred@20   age=16
  * </pre>
  * Anything else fails, so a typo in the table cannot pass silently.
  */
-final class StoryExport {
+public final class StoryExport {
 
-    static final Instant AS_OF = Instant.parse("2026-06-01T10:00:00Z");
+    public static final Instant AS_OF = Instant.parse("2026-06-01T10:00:00Z");
     static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
-    record Story(int number, String name, int followUp, String record, Map<String, String> expected) {
-        String patientId() {
+    public record Story(int number, String name, int followUp, String record, Map<String, String> expected) {
+        public String patientId() {
             return String.format("story-%02d", number);
         }
     }
@@ -51,6 +56,7 @@ final class StoryExport {
             "xr-naltrexone", new String[] {RXNORM, "637213"},
             "naltrexone", new String[] {RXNORM, "1483744"},
             "hcpcs-naltrexone", new String[] {"urn:oid:2.16.840.1.113883.6.285", "J2315"},
+            "ndc-naltrexone", new String[] {"http://hl7.org/fhir/sid/ndc", "51407-959-30"},
             "oxycodone", new String[] {RXNORM, "1049683"},
             "methadone", new String[] {RXNORM, "864706"},
             "naloxone", new String[] {RXNORM, "1191222"});
@@ -65,7 +71,7 @@ final class StoryExport {
     private final Map<String, List<String>> lines = new LinkedHashMap<>();
     private int counter;
 
-    static List<Story> read(Path csv) throws IOException {
+    public static List<Story> read(Path csv) throws IOException {
         List<Story> stories = new ArrayList<>();
         List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
         for (String row : rows.subList(1, rows.size())) {
@@ -89,7 +95,7 @@ final class StoryExport {
         return stories;
     }
 
-    void add(Story story) {
+    public void add(Story story) {
         Instant day0 = AS_OF.minus(Duration.ofDays(story.followUp()));
         String patient = story.patientId();
         ObjectNode patientResource = resource("Patient", patient);
@@ -119,7 +125,7 @@ final class StoryExport {
         write("Patient", patientResource);
     }
 
-    void writeTo(Path folder) {
+    public void writeTo(Path folder) {
         try {
             Files.createDirectories(folder);
             for (Map.Entry<String, List<String>> type : lines.entrySet()) {
@@ -139,9 +145,18 @@ final class StoryExport {
         String status = null;
         Integer supply = null;
         String unit = null;
+        Integer refills = null;
+        Integer dose = null;
+        boolean reference = false;
         for (String word : rest.isEmpty() ? new String[0] : rest.split("\\s+")) {
             Matcher s = SUPPLY.matcher(word);
-            if (s.matches()) {
+            if (word.matches("refills=\\d+")) {
+                refills = Integer.parseInt(word.substring("refills=".length()));
+            } else if (word.matches("dose=\\d+mg")) {
+                dose = Integer.parseInt(word.substring("dose=".length(), word.length() - 2));
+            } else if (word.equals("medref")) {
+                reference = true;
+            } else if (s.matches()) {
                 supply = Integer.parseInt(s.group(1));
                 unit = s.group(2);
             } else if (word.matches("[a-z-]+")) {
@@ -167,6 +182,9 @@ final class StoryExport {
                 if (supply != null) {
                     quantity(r.putObject("daysSupply"), supply, unit);
                 }
+                if (dose != null) {
+                    dose(r.putArray("dosageInstruction").addObject(), dose);
+                }
             }
             case "ordered" -> {
                 r = resource("MedicationRequest", null);
@@ -176,6 +194,12 @@ final class StoryExport {
                 if (supply != null) {
                     quantity(r.putObject("dispenseRequest").putObject("expectedSupplyDuration"), supply, unit);
                 }
+                if (refills != null) {
+                    r.with("dispenseRequest").put("numberOfRepeatsAllowed", refills);
+                }
+                if (dose != null) {
+                    dose(r.putArray("dosageInstruction").addObject(), dose);
+                }
             }
             default -> {
                 r = resource("MedicationStatement", null);
@@ -184,19 +208,42 @@ final class StoryExport {
             }
         }
         r.putObject("subject").put("reference", "Patient/" + patient);
-        ObjectNode coding = r.putObject("medicationCodeableConcept").putArray("coding").addObject();
+        ObjectNode concept = json.createObjectNode();
+        ObjectNode coding = concept.putArray("coding").addObject();
         coding.put("system", code[0]);
         coding.put("code", code[1]);
+        if (reference) {
+            ObjectNode medication = resource("Medication", null);
+            medication.set("code", concept);
+            write("Medication", medication);
+            r.putObject("medicationReference").put("reference", "Medication/" + medication.get("id").asText());
+        } else {
+            r.set("medicationCodeableConcept", concept);
+        }
         write(r.get("resourceType").asText(), r);
+    }
+
+    private static void dose(ObjectNode dosage, int mg) {
+        ObjectNode quantity = dosage.putArray("doseAndRate").addObject().putObject("doseQuantity");
+        quantity.put("value", mg);
+        quantity.put("unit", "mg");
+        quantity.put("system", "http://unitsofmeasure.org");
+        quantity.put("code", "mg");
     }
 
     private void lab(String patient, Instant day0, String test, int day, String value, String upperLimit, String rest) {
         ObjectNode r = resource("Observation", null);
+        boolean period = rest.endsWith("period");
+        rest = period ? rest.substring(0, rest.length() - "period".length()).trim() : rest;
         r.put("status", rest.isEmpty() ? "final" : rest);
         ObjectNode coding = r.putObject("code").putArray("coding").addObject();
         coding.put("system", "http://loinc.org");
         r.putObject("subject").put("reference", "Patient/" + patient);
-        r.put("effectiveDateTime", day(day0, day).toString());
+        if (period) {
+            r.putObject("effectivePeriod").put("start", day(day0, day).toString());
+        } else {
+            r.put("effectiveDateTime", day(day0, day).toString());
+        }
         if (test.equals("opioid-screen")) {
             coding.put("code", "19295-5");
             ObjectNode result = r.putObject("valueCodeableConcept").putArray("coding").addObject();
