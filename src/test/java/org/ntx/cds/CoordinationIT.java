@@ -228,6 +228,54 @@ class CoordinationIT {
                 .contains("(http://127.0.0.1:" + port + "/cards/opioid-blockade-conflict#citation-vivitrol-blockade)");
     }
 
+    /**
+     * Issue 20 item 4, for the cards of a whole select-override-sign round: the full critical card at selection, the
+     * info acknowledgement at signing, and the info cards beside them. Every {@code source.url}, every citation in a
+     * detail and every link is a page this server serves, and each citation's anchor is on its page.
+     */
+    @Test
+    void everyLinkOfTheFullAndTheAcknowledgementCardResolvesOnThisServer() {
+        Story story = patientOnInjection();
+        String selectedBody = call(SELECT, story, DR_A, story.oxycodone(10), Map.of());
+        JsonNode selected = card(selectedBody);
+        assertThat(cds.feedback(SELECT, CdsCalls.override(selected.get("uuid").asText(),
+                "pain-emergency-monitored-setting")).statusCode()).isEqualTo(200);
+        String signedBody = call(SIGN, story, DR_A, story.oxycodone(10), Map.of());
+        JsonNode acknowledgement = card(signedBody);
+        assertThat(acknowledgement.get("indicator").asText()).isEqualTo("info");
+
+        String base = "http://127.0.0.1:" + port;
+        java.util.regex.Pattern citation = java.util.regex.Pattern.compile("\\]\\((https?://[^)\\s]+)\\)");
+        int citations = 0;
+        for (String body : java.util.List.of(selectedBody, signedBody)) {
+            for (JsonNode card : readTree(body).path("cards")) {
+                String topic = card.path("source").path("topic").path("code").asText();
+                String source = card.path("source").path("url").asText();
+                assertThat(source).as("source.url of %s", card.path("summary").asText())
+                        .isEqualTo(base + "/cards/" + topic);
+                assertThat(cds.get(source.substring(base.length()))).contains("<h2>Sources</h2>");
+                java.util.regex.Matcher links = citation.matcher(card.path("detail").asText());
+                while (links.find()) {
+                    String url = links.group(1);
+                    assertThat(url).as("a citation in %s", card.path("summary").asText()).startsWith(base + "/cards/");
+                    String[] pageAndAnchor = url.substring(base.length()).split("#", 2);
+                    String page = cds.get(pageAndAnchor[0]);
+                    if (pageAndAnchor.length == 2) {
+                        assertThat(page).as(url).contains("id=\"" + pageAndAnchor[1] + "\"");
+                    }
+                    citations++;
+                }
+                for (JsonNode link : card.path("links")) {
+                    String url = link.path("url").asText();
+                    assertThat(url).as("link %s", link.path("label").asText()).startsWith(base + "/");
+                    cds.get(url.substring(base.length()));
+                }
+            }
+        }
+        assertThat(citations).as("the critical card and its acknowledgement both cite their sources")
+                .isGreaterThanOrEqualTo(2);
+    }
+
     // --- helpers ------------------------------------------------------------------------------------------------
 
     /** A patient of this server with a naltrexone injection nine days ago. */
@@ -254,6 +302,14 @@ class CoordinationIT {
         HttpResponse<String> response = cds.post(service, cds.order(hook, story.patientId, prescriber, draft, pddi));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response.body();
+    }
+
+    private JsonNode readTree(String body) {
+        try {
+            return json.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static JsonNode card(String responseBody) {
