@@ -83,9 +83,7 @@ class CoordinationScenarioTest {
     @ParameterizedTest(name = "{0}")
     @CsvFileSource(resources = "/scenarios/coordination.csv", numLinesToSkip = 1)
     void signingShowsWhatTheTableSays(@AggregateWith(RowAggregator.class) Row row) throws IOException {
-        CdsProperties.Coordination coordination = row.settings().contains("remember-answered-cards=false")
-                ? new CdsProperties.Coordination(false, Duration.ofMinutes(60), true, java.time.ZoneId.of("UTC"))
-                : CdsProperties.Coordination.defaults();
+        CdsProperties.Coordination coordination = coordination(row.settings());
         CdsPipeline pipeline = new CdsPipeline(FHIR, TERMINOLOGY, SELECTED_AT,
                 new CdsProperties(CdsProperties.TimelineLink.AUTO, coordination), false);
 
@@ -111,6 +109,10 @@ class CoordinationScenarioTest {
                         row.newSinceSelection()), null));
 
         List<JsonNode> ofTopic = cardsOf(signing, row.topic());
+        if (row.expected().equals("not shown")) {
+            assertThat(ofTopic).as("%s: cards of %s at signing in %s", row.story(), row.topic(), signing).isEmpty();
+            return;
+        }
         assertThat(ofTopic).as("%s: cards of %s at signing in %s", row.story(), row.topic(), signing).hasSize(1);
         JsonNode card = ofTopic.get(0);
         String summary = card.get("summary").asText();
@@ -137,6 +139,30 @@ class CoordinationScenarioTest {
         if (!row.says().isEmpty()) {
             assertThat(summary + "\n" + card.get("detail").asText()).as(row.story()).contains(row.says());
         }
+    }
+
+    /**
+     * The {@code ntx.cds.coordination.*} settings of a row, {@code name=value} separated by spaces; the rest at their
+     * defaults.
+     */
+    private static CdsProperties.Coordination coordination(String settings) {
+        CdsProperties.Coordination d = CdsProperties.Coordination.defaults();
+        boolean remember = d.rememberAnsweredCards();
+        Duration maxAge = d.maxAge();
+        boolean note = d.acknowledgementCard();
+        for (String setting : settings.trim().split("\\s+")) {
+            if (setting.isEmpty()) {
+                continue;
+            }
+            String[] nameValue = setting.split("=", 2);
+            switch (nameValue[0]) {
+                case "remember-answered-cards" -> remember = Boolean.parseBoolean(nameValue[1]);
+                case "max-age" -> maxAge = Duration.ofMinutes(Long.parseLong(nameValue[1].replace("m", "")));
+                case "acknowledgement-card" -> note = Boolean.parseBoolean(nameValue[1]);
+                default -> throw new IllegalArgumentException("unknown setting " + setting);
+            }
+        }
+        return new CdsProperties.Coordination(remember, maxAge, note, d.timeZone());
     }
 
     // --- requests ---------------------------------------------------------------------------------------------
