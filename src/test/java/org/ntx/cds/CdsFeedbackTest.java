@@ -123,6 +123,28 @@ class CdsFeedbackTest {
     }
 
     @Test
+    void webPageFeedbackForACardOfAPatientTheUsersTokenDoesNotReachIsRefusedAndNothingStored() throws Exception {
+        Principal clinician = user("dr-a", "user/*.rs", null);
+        ObjectNode request = blockadeRequest();
+        String patientId = request.get("context").get("patientId").asText();
+        JsonNode card = blockadeCardOf(JSON.readTree(pipeline.callFromWebPage("naltrexone-order-sign",
+                request.toString(), clinician)));
+
+        // The same user, now signed in with a token bound to another patient.
+        Principal boundElsewhere = user("dr-a", "patient/*.rs", "someone-else");
+        ObjectNode body = JSON.createObjectNode();
+        body.putArray("feedback").add(item(card, "overridden"));
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() ->
+                pipeline.feedbackFromWebPage("naltrexone-order-sign", body.toString(), boundElsewhere));
+
+        assertThat(refused).isInstanceOf(org.ntx.security.PatientDataAccess.Denied.class)
+                .hasMessageContaining("Patient/" + patientId);
+        assertThat(pipeline.cardLog.find(card.get("uuid").asText()).orElseThrow().feedback()).isEmpty();
+        pipeline.feedbackFromWebPage("naltrexone-order-sign", body.toString(), clinician);
+        assertThat(stored(card).outcome()).as("the token that reaches the patient may answer").isEqualTo("overridden");
+    }
+
+    @Test
     void theSameFeedbackTwiceIsStoredOnce() throws Exception {
         JsonNode card = blockadeCard(EHR_A);
         ObjectNode item = withReason(item(card, "overridden"), Canonicals.CODE_SYSTEM, "other");
@@ -180,6 +202,24 @@ class CdsFeedbackTest {
     // --- helpers ------------------------------------------------------------------------------------------------
 
     private JsonNode blockadeCard(Principal client) throws Exception {
+        return blockadeCardOf(JSON.readTree(pipeline.call("naltrexone-order-sign", blockadeRequest().toString(),
+                client)));
+    }
+
+    /** A signed-in user of the web page, as Spring Security hands their access token to the controller. */
+    private static Principal user(String subject, String scope, String patient) {
+        org.springframework.security.oauth2.jwt.Jwt.Builder jwt = org.springframework.security.oauth2.jwt.Jwt
+                .withTokenValue("token").header("alg", "RS256").subject(subject).claim("scope", scope)
+                .issuer("https://auth.example.org").issuedAt(NOW).expiresAt(NOW.plusSeconds(300));
+        if (patient != null) {
+            jwt.claim("patient", patient);
+        }
+        return new org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken(
+                jwt.build());
+    }
+
+    /** An order-sign request for a new patient with an injection nine days ago and a draft oxycodone order. */
+    private ObjectNode blockadeRequest() throws Exception {
         String patientId = "p-" + UUID.randomUUID().toString().substring(0, 8);
         ClinicalFixtures story = new ClinicalFixtures(patientId, NOW);
         ObjectNode request = JSON.createObjectNode();
@@ -199,7 +239,10 @@ class CdsFeedbackTest {
         injections.addEntry().setResource(story.injectionDaysAgo(9).setId("inj-1"));
         prefetch.set("medicationAdministrations", JSON.readTree(ca.uhn.fhir.context.FhirContext.forR4Cached()
                 .newJsonParser().encodeResourceToString(injections)));
-        JsonNode response = JSON.readTree(pipeline.call("naltrexone-order-sign", request.toString(), client));
+        return request;
+    }
+
+    private static JsonNode blockadeCardOf(JsonNode response) {
         for (JsonNode card : response.get("cards")) {
             if (card.path("source").path("topic").path("code").asText().equals("opioid-blockade-conflict")) {
                 return card;

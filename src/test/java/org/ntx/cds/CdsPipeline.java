@@ -96,7 +96,7 @@ final class CdsPipeline {
                 cardLog, clock, properties);
         this.controller = new CdsHooksController(new CdsRequestParser(fhirContext), cds,
                 new CdsFeedback(cardLog, clock), new CdsJson(fhirContext), AuditTrail.inactive(),
-                new PatientDataAccess(false, AuditTrail.inactive(), clock), CdsFhirServers.unrestricted());
+                new PatientDataAccess(authenticationOn, AuditTrail.inactive(), clock), CdsFhirServers.unrestricted());
     }
 
     /** A service call as a CDS client makes it. */
@@ -106,6 +106,18 @@ final class CdsPipeline {
 
     String feedback(String serviceId, String body, Principal client) {
         return controller.feedback(serviceId, "application/json", body, client);
+    }
+
+    /** A call from the web page's try-out, as the signed-in user (their token must reach the patient). */
+    String callFromWebPage(String serviceId, String body, Principal user) {
+        return controller.callFromWebPage(serviceId, "application/json", body, user,
+                new org.springframework.mock.web.MockHttpServletRequest());
+    }
+
+    /** Feedback from the web page, as the signed-in user. */
+    String feedbackFromWebPage(String serviceId, String body, Principal user) {
+        return controller.feedbackFromWebPage(serviceId, "application/json", body, user,
+                new org.springframework.mock.web.MockHttpServletRequest());
     }
 
     /** A CDS client as the security layer names it (its {@code iss}). */
