@@ -23,7 +23,8 @@ def main():
     figures = json.loads(results_path.read_text())
     first = figures[0]
     lines = [START,
-             f"Latest {'quick' if first.get('quick') else 'full'} run ({first['date']}, {first['machine']}, Java {first['java']}, embedded PostgreSQL;"
+             f"Latest {'quick' if first.get('quick') else 'full'} run ({first['date']}, {first['machine']}, Java {first['java']}, embedded PostgreSQL"
+             + (f"; load average (1, 5, 15 min) {first['loadAverage']}" if first.get('loadAverage') else "") + ";"
              f" generated from `{results_path.as_posix()}` by `bench/readme-table.py`, details in `bench/results{'-quick' if first.get('quick') else ''}.md`):",
              "",
              "| Scenario | req/s | p50 ms | p99 ms | Ratio | Target |",

@@ -3,10 +3,13 @@
 # the whole path through a fresh server (load through the FHIR API, $export, the job, $naltrexone-outcomes and
 # $naltrexone-survival) at 10,000. Appends to bench/research-at-scale.json; see README "Research at scale".
 # Usage: bench/research.sh [--job N | --server N]...   (default: --job 10000 --job 100000 --server 10000)
+# Environment: RESEARCH_JOB_HEAP (the job's heap, default -Xmx3g), RESEARCH_SKIP_BUILD=1 (reuse the built jars).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args="${*:---job 10000 --job 100000 --server 10000}"
-mvn -B -q -o -DskipTests -Dntx.analytics.skip=true package
-analytics/build -o -q -DskipTests package
-mvn -B -q -o -DskipTests -Dntx.analytics.skip=true test-compile exec:java -Dexec.classpathScope=test \
+if [[ -z "${RESEARCH_SKIP_BUILD:-}" ]]; then   # set it to reuse the jars of a previous run
+  ./mvnw -B -q -o -DskipTests -Dntx.analytics.skip=true package
+  analytics/build -o -q -DskipTests package
+fi
+./mvnw -B -q -o -DskipTests -Dntx.analytics.skip=true test-compile exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=org.ntx.bench.ResearchAtScale -Dexec.args="$args"

@@ -369,8 +369,16 @@ function renderMarkdown(markdown, target) {
 
 function inline(tag, line) {
   const element = document.createElement(tag);
-  line.split(/(\*\*[^*]+\*\*)/).forEach(part => element.append(part.startsWith('**')
-    ? text('strong', part.slice(2, -2)) : document.createTextNode(part)));
+  line.split(/(\*\*[^*]+\*\*|\[[^\]]+\]\(https?:[^)\s]+\))/).forEach(part => {
+    const link = /^\[([^\]]+)\]\((https?:[^)\s]+)\)$/.exec(part);
+    if (link) {
+      const a = text('a', link[1]);
+      a.href = link[2];
+      element.append(a);
+    } else {
+      element.append(part.startsWith('**') ? text('strong', part.slice(2, -2)) : document.createTextNode(part));
+    }
+  });
   return element;
 }
 
@@ -392,6 +400,21 @@ document.getElementById('order-form').addEventListener('submit', async e => {
   } catch (error) {
     container.replaceChildren(text('p', `The CDS service failed: ${error.message}`));
   }
+});
+
+// ---- opened for one patient: a SMART launch from the EHR (smart-launch.js), or a card's plain link ?patient= ---
+(window.ntxLaunch || Promise.resolve(null)).then(async launch => {
+  const patientId = launch ? launch.patient : new URLSearchParams(location.search).get('patient');
+  if (!patientId) return;
+  if (launch) {
+    // The token is bound to this patient: no search, no sign-in form, nobody else.
+    document.getElementById('patient-search').style.display = 'none';
+    accessForm.style.display = 'none';
+    document.body.dataset.launchPatient = patientId;
+  }
+  loadPatient(await getJson(`/fhir/Patient/${encodeURIComponent(patientId)}`));
+}).catch(error => {
+  document.getElementById('patient-results').replaceChildren(text('li', `Could not open the patient: ${error.message}`));
 });
 
 // ---- research -------------------------------------------------------------------------------------------------

@@ -1,39 +1,37 @@
 package org.ntx.cardpages;
 
+import org.ntx.rules.Citation;
 import org.ntx.rules.Topic;
-import org.springframework.beans.factory.annotation.Value;
+import org.ntx.server.PublicUrls;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import java.util.Locale;
 
 /**
- * The URL of a topic's card page, for a card's {@code source.url}. Behind a proxy the public address comes from
- * {@code ntx.server.public-base-url} (the FHIR base; its {@code /fhir} is dropped); otherwise from the request being
- * answered, as the client addressed this server.
+ * The URL of a topic's card page, for a card's {@code source.url}, and of one of its sources, for the card's
+ * citations. The public address comes from {@link PublicUrls}, the one place that builds this server's public URLs
+ * ({@code ntx.server.public-base-url} behind a proxy, otherwise the request being answered).
  */
 @Component
 public class CardLinks {
 
-    private final String publicBase;
+    private final PublicUrls urls;
 
-    CardLinks(@Value("${ntx.server.public-base-url:}") String publicFhirBase) {
-        String base = publicFhirBase == null ? "" : publicFhirBase.strip();
-        base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        this.publicBase = base.endsWith("/fhir") ? base.substring(0, base.length() - "/fhir".length()) : base;
+    public CardLinks(PublicUrls urls) {
+        this.urls = urls;
     }
 
     public String forTopic(Topic topic) {
-        return base() + CardPages.PATH + "/" + topic.code();
+        return urls.topicPage(topic.code());
     }
 
-    private String base() {
-        if (StringUtils.hasText(publicBase)) {
-            return publicBase;
-        }
-        try {
-            return ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
-        } catch (IllegalStateException outsideARequest) {
-            return "http://127.0.0.1:8080";
-        }
+    /** The citation's entry on the topic's page ({@code #citation-vivitrol-blockade}). */
+    public String forCitation(Topic topic, Citation citation) {
+        return urls.topicPage(topic.code(), anchor(citation));
+    }
+
+    /** The id a citation's entry carries on the card pages. */
+    static String anchor(Citation citation) {
+        return "citation-" + citation.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

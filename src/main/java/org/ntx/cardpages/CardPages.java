@@ -86,7 +86,8 @@ public class CardPages {
         if (!basis.citations().isEmpty()) {
             html.append("<h2>Sources</h2>\n<ul>\n");
             for (Citation citation : basis.citations()) {
-                html.append("<li>").append(htmlEscape(citation.text())).append("</li>\n");
+                html.append("<li id=\"").append(CardLinks.anchor(citation)).append("\">")
+                        .append(htmlEscape(citation.text())).append("</li>\n");
             }
             html.append("</ul>\n");
         }

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.security.Principal;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +69,10 @@ class CdsHooksController {
                     .setTitle(definition.title())
                     .setDescription(definition.description());
             cds.prefetchTemplates().forEach(service::addPrefetch);
+            List<PddiConfigurationItems.Item> options = PddiConfigurationItems.offeredBy(definition.hook());
+            if (!options.isEmpty()) {
+                service.setExtension(new PddiConfigurationItems(options));
+            }
             services.addService(service);
         }
         return json.write(services);
@@ -80,7 +85,7 @@ class CdsHooksController {
     @PostMapping(path = BASE_PATH + "/{serviceId}")
     String call(@PathVariable String serviceId, @RequestHeader(name = "Content-Type", required = false) String type,
                 @RequestBody(required = false) String body, Principal client) {
-        return respond(serviceId, type, body, client, request -> request.fhirServer()
+        return respond(serviceId, type, body, client, CdsCaller.client(client), request -> request.fhirServer()
                 .flatMap(url -> fhirServers.refusal(client, url))
                 .ifPresent(reason -> {
                     throw new CdsRequestException(HttpStatus.FORBIDDEN, reason);
@@ -92,7 +97,7 @@ class CdsHooksController {
     String callFromWebPage(@PathVariable String serviceId,
                            @RequestHeader(name = "Content-Type", required = false) String type,
                            @RequestBody(required = false) String body, Principal user, HttpServletRequest http) {
-        return respond(serviceId, type, body, user, request -> {
+        return respond(serviceId, type, body, user, CdsCaller.webPage(user), request -> {
             if (request.fhirServer().isPresent()) {
                 // The page reads this server's own store; a user token must not make it fetch anything else.
                 throw CdsRequestException.badRequest("The web page's try-out reads this server's own store:"
@@ -102,7 +107,7 @@ class CdsHooksController {
         });
     }
 
-    private String respond(String serviceId, String type, String body, Principal client,
+    private String respond(String serviceId, String type, String body, Principal client, Optional<String> caller,
                            Consumer<CdsRequest> authorize) {
         CdsServiceDefinition service = findService(serviceId);
         CdsRequest request = null;
@@ -110,7 +115,7 @@ class CdsHooksController {
             requireJson(type);
             request = parser.parse(body, service.hook());
             authorize.accept(request);
-            CdsServiceResponseJson response = cds.respond(service, request);
+            CdsServiceResponseJson response = cds.respond(service, request, caller);
             audit.cdsCall(auditRecord(service, request, client, response.getCards(), HttpStatus.OK.value()));
             return json.write(response);
         } catch (CdsRequestException refused) {
@@ -137,14 +142,32 @@ class CdsHooksController {
                 topics.size(), topics, status);
     }
 
+    /**
+     * Feedback from a CDS client: only for cards issued to that client. The answer says how many items were stored
+     * and how many repeated an answer already stored (which changes nothing).
+     */
     @PostMapping(path = BASE_PATH + "/{serviceId}/feedback")
     String feedback(@PathVariable String serviceId,
                     @RequestHeader(name = "Content-Type", required = false) String type,
-                    @RequestBody(required = false) String body) {
+                    @RequestBody(required = false) String body, Principal client) {
+        return recordFeedback(serviceId, type, body, new CdsFeedback.Sender(CdsCaller.client(client), patient -> { }));
+    }
+
+    /** Feedback from the web page: for cards the page was given, about a patient the user's token reaches. */
+    @PostMapping(path = WEB_PAGE_PATH + "/{serviceId}/feedback")
+    String feedbackFromWebPage(@PathVariable String serviceId,
+                               @RequestHeader(name = "Content-Type", required = false) String type,
+                               @RequestBody(required = false) String body, Principal user, HttpServletRequest http) {
+        return recordFeedback(serviceId, type, body, new CdsFeedback.Sender(CdsCaller.webPage(user),
+                patient -> patientAccess.read(user, patient, http.getRemoteAddr(),
+                        "cds-services/" + serviceId + "/feedback")));
+    }
+
+    private String recordFeedback(String serviceId, String type, String body, CdsFeedback.Sender sender) {
         CdsServiceDefinition service = findService(serviceId);
         requireJson(type);
-        int stored = feedback.record(service, body);
-        return "{\"stored\":" + stored + "}";
+        CdsFeedback.Result result = feedback.record(service, body, sender);
+        return "{\"stored\":" + result.stored() + ",\"alreadyRecorded\":" + result.alreadyRecorded() + "}";
     }
 
     /**

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.ntx.record.RecordPart;
@@ -24,9 +25,11 @@ import org.springframework.stereotype.Component;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads a CDS Hooks request body. Strict about what the protocol requires (hook, hookInstance, context.patientId),
@@ -38,6 +41,18 @@ class CdsRequestParser {
 
     /** The card log stores it in 128 characters; a UUID has 36. */
     static final int MAX_HOOK_INSTANCE_LENGTH = 128;
+
+    /** {@code context.userId} ("Practitioner/123") and {@code context.encounterId}, as the card log stores them. */
+    static final int MAX_USER_ID_LENGTH = 256;
+    static final int MAX_ENCOUNTER_ID_LENGTH = 128;
+
+    /**
+     * The request extension of the PDDI CDS IG. Its coordination examples send {@code pddi-configuration-items};
+     * its prose calls the field {@code configuration-items}: both are read, the first when both are present.
+     */
+    static final List<String> PDDI_EXTENSION_KEYS = List.of("pddi-configuration-items", "configuration-items");
+    static final String CACHE_FOR_ORDER_SIGN_FILTERING = "cache-for-order-sign-filtering";
+    static final String FILTER_OUT_REPEATED_ALERTS = "filter-out-repeated-alerts";
 
     /** Draft orders one request may carry when no limit is configured ({@code ntx.limits.max-draft-orders}). */
     static final int DEFAULT_MAX_DRAFT_ORDERS = 100;
@@ -95,13 +110,88 @@ class CdsRequestParser {
                 .map(CdsRequestParser::checkToken)
                 .map(AccessToken::new);
 
+        Optional<String> userId = optionalText(context, "userId");
+        if (userId.filter(id -> id.length() > MAX_USER_ID_LENGTH).isPresent()) {
+            throw CdsRequestException.badRequest("'context.userId' is longer than " + MAX_USER_ID_LENGTH
+                    + " characters");
+        }
+        Optional<String> encounterId = optionalText(context, "encounterId");
+        if (encounterId.filter(id -> id.length() > MAX_ENCOUNTER_ID_LENGTH).isPresent()) {
+            throw CdsRequestException.badRequest("'context.encounterId' is longer than " + MAX_ENCOUNTER_ID_LENGTH
+                    + " characters");
+        }
+
         List<Resource> drafts = expectedHook.carriesDraftOrders()
                 ? draftOrders(context.get("draftOrders"))
                 : List.of();
+        Set<String> draftIds = new HashSet<>();
+        List<Resource> named = nameDrafts(drafts, draftIds);
         Map<RecordPart, String> prefetchNext = new EnumMap<>(RecordPart.class);
         return new CdsRequest(CdsHook.fromWireName(hook).orElseThrow(), hookInstance, patientId,
-                optionalText(context, "userId"), fhirServer, token, drafts,
-                prefetch(root.get("prefetch"), prefetchNext), prefetchNext);
+                userId, fhirServer, token, named, prefetch(root.get("prefetch"), prefetchNext), encounterId, draftIds,
+                pddi(root.get("extension")), prefetchNext);
+    }
+
+    /**
+     * Every draft MedicationRequest gets an id, so cards can name it and order-sign can recognise it; the ids the
+     * client gave are collected in {@code clientIds}. A draft without one is named {@code unnamed-draft-N} (N its
+     * position, skipping names the client used), a name that never counts as the client's.
+     */
+    private static List<Resource> nameDrafts(List<Resource> drafts, Set<String> clientIds) {
+        for (Resource draft : drafts) {
+            if (draft instanceof MedicationRequest && draft.getIdElement().getIdPart() != null) {
+                clientIds.add(draft.getIdElement().getIdPart());
+            }
+        }
+        List<Resource> named = new ArrayList<>();
+        int next = 0;
+        for (Resource draft : drafts) {
+            if (draft instanceof MedicationRequest && draft.getIdElement().getIdPart() == null) {
+                String id;
+                do {
+                    id = "unnamed-draft-" + next++;
+                } while (clientIds.contains(id));
+                Resource copy = draft.copy();
+                copy.setId(id);
+                named.add(copy);
+            } else {
+                named.add(draft);
+            }
+        }
+        return named;
+    }
+
+    /** The PDDI configuration items; anything but true or false for the two coordination options is refused. */
+    private static CdsRequest.PddiConfiguration pddi(JsonNode extension) {
+        if (extension == null || !extension.isObject()) {
+            return CdsRequest.PddiConfiguration.NONE;
+        }
+        JsonNode items = null;
+        for (String key : PDDI_EXTENSION_KEYS) {
+            if (extension.has(key)) {
+                items = extension.get(key);
+                break;
+            }
+        }
+        if (items == null || items.isNull()) {
+            return CdsRequest.PddiConfiguration.NONE;
+        }
+        if (!items.isObject()) {
+            throw CdsRequestException.badRequest("'extension.pddi-configuration-items' must be an object of options");
+        }
+        return new CdsRequest.PddiConfiguration(flag(items, CACHE_FOR_ORDER_SIGN_FILTERING),
+                flag(items, FILTER_OUT_REPEATED_ALERTS));
+    }
+
+    private static Optional<Boolean> flag(JsonNode items, String name) {
+        JsonNode value = items.get(name);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw CdsRequestException.badRequest("PDDI configuration item '" + name + "' must be true or false");
+        }
+        return Optional.of(value.booleanValue());
     }
 
     /**

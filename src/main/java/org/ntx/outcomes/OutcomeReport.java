@@ -7,11 +7,16 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Quantity;
 import org.ntx.cardlog.CardLog;
 import org.ntx.profiles.Canonicals;
+import org.ntx.rules.OverrideReason;
+import org.ntx.rules.Topic;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -123,16 +128,30 @@ final class OutcomeReport {
         }
     }
 
+    /** How an override without a reason is counted: as itself, never as a code of ours. */
+    static final String NO_REASON_GIVEN = "no reason given";
+
     /**
      * One group per card topic: cards shown (initial population), answered (denominator), overridden (numerator);
-     * accepted cards and each override reason as strata.
+     * accepted and overridden as strata; the override reasons as strata, exactly the ones the cards of that topic
+     * offer (zero counts included) plus "no reason given" and any reason a client sent that was not offered. The notes
+     * order-sign showed in place of a card already answered at order-select are not cards of their own: they are
+     * counted in a third stratifier, "repeat at order-sign".
      */
     private static void cardOutcomes(MeasureReport report, List<CardLog.CardOutcome> cards) {
         Map<String, List<CardLog.CardOutcome>> byTopic = new TreeMap<>();
-        cards.forEach(card -> byTopic.computeIfAbsent(card.card().topic(), t -> new java.util.ArrayList<>()).add(card));
+        Map<String, Long> repeats = new TreeMap<>();
+        for (CardLog.CardOutcome card : cards) {
+            if (card.card().issued().repeatOf().isPresent()) {
+                repeats.merge(card.card().topic(), 1L, Long::sum);
+                byTopic.computeIfAbsent(card.card().topic(), t -> new java.util.ArrayList<>());
+            } else {
+                byTopic.computeIfAbsent(card.card().topic(), t -> new java.util.ArrayList<>()).add(card);
+            }
+        }
         for (Map.Entry<String, List<CardLog.CardOutcome>> topic : byTopic.entrySet()) {
             List<CardLog.CardOutcome> shown = topic.getValue();
-            long answered = shown.stream().filter(c -> c.outcome().isPresent()).count();
+            long answered = shown.stream().filter(c -> c.feedback().isPresent()).count();
             long overridden = shown.stream().filter(c -> c.outcome().filter("overridden"::equals).isPresent()).count();
             long accepted = shown.stream().filter(c -> c.outcome().filter("accepted"::equals).isPresent()).count();
             MeasureReport.MeasureReportGroupComponent group = report.addGroup()
@@ -153,15 +172,51 @@ final class OutcomeReport {
                     .addPopulation().setCode(population("numerator")).setCount((int) accepted);
             outcome.addStratum().setValue(new CodeableConcept().setText("overridden"))
                     .addPopulation().setCode(population("numerator")).setCount((int) overridden);
-            MeasureReport.MeasureReportGroupStratifierComponent reasons = group.addStratifier();
-            reasons.addCode(new CodeableConcept().setText("override-reason"));
-            Map<String, Long> byReason = new TreeMap<>();
-            shown.stream().filter(c -> c.outcome().filter("overridden"::equals).isPresent())
-                    .forEach(c -> byReason.merge(c.overrideReason().orElse("none given"), 1L, Long::sum));
-            byReason.forEach((reason, count) -> reasons.addStratum()
-                    .setValue(new CodeableConcept(new Coding(Canonicals.CODE_SYSTEM, reason, null)))
-                    .addPopulation().setCode(population("numerator")).setCount(count.intValue()));
+            overrideReasons(group, topic.getKey(), shown);
+            MeasureReport.MeasureReportGroupStratifierComponent repeated = group.addStratifier();
+            repeated.addCode(new CodeableConcept().setText("repeat at order-sign"));
+            repeated.addStratum().setValue(new CodeableConcept().setText(
+                            "answered at order-select, not shown again at order-sign"))
+                    .addPopulation().setCode(population("numerator"))
+                    .setCount(repeats.getOrDefault(topic.getKey(), 0L).intValue());
         }
+    }
+
+    private static void overrideReasons(MeasureReport.MeasureReportGroupComponent group, String topicCode,
+                                        List<CardLog.CardOutcome> shown) {
+        Map<String, Long> ours = new LinkedHashMap<>();
+        Arrays.stream(Topic.values()).filter(t -> t.code().equals(topicCode)).findFirst()
+                .map(OverrideReason::forTopic).orElse(List.of())
+                .forEach(reason -> ours.put(reason.code(), 0L));
+        long none = 0;
+        Map<CardLog.ReasonCode, Long> theirs = new LinkedHashMap<>();
+        for (CardLog.CardOutcome card : shown) {
+            Optional<CardLog.Feedback> feedback = card.feedback().filter(f -> f.outcome().equals("overridden"));
+            if (feedback.isEmpty()) {
+                continue;
+            }
+            Optional<CardLog.ReasonCode> reason = feedback.get().reason();
+            if (reason.isEmpty()) {
+                none++;
+            } else if (reason.get().system().map(Canonicals.CODE_SYSTEM::equals).orElse(true)
+                    && ours.containsKey(reason.get().code())) {
+                ours.merge(reason.get().code(), 1L, Long::sum);
+            } else {
+                theirs.merge(reason.get(), 1L, Long::sum);
+            }
+        }
+        MeasureReport.MeasureReportGroupStratifierComponent reasons = group.addStratifier();
+        reasons.addCode(new CodeableConcept().setText("override-reason"));
+        ours.forEach((code, count) -> reasons.addStratum()
+                .setValue(new CodeableConcept(new Coding(Canonicals.CODE_SYSTEM, code,
+                        OverrideReason.byCode(code).map(OverrideReason::display).orElse(null))))
+                .addPopulation().setCode(population("numerator")).setCount(count.intValue()));
+        reasons.addStratum().setValue(new CodeableConcept().setText(NO_REASON_GIVEN))
+                .addPopulation().setCode(population("numerator")).setCount((int) none);
+        theirs.forEach((reason, count) -> reasons.addStratum()
+                .setValue(new CodeableConcept(new Coding(reason.system().orElse(null), reason.code(), null))
+                        .setText("reason sent by the client, not offered by this service"))
+                .addPopulation().setCode(population("numerator")).setCount(count.intValue()));
     }
 
     private static CodeableConcept code(String code, String display) {

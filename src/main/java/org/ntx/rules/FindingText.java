@@ -1,5 +1,7 @@
 package org.ntx.rules;
 
+import java.util.function.Function;
+
 /**
  * A finding written out in full, as CDS cards show it in their detail and OperationOutcome issues in their
  * diagnostics: what the rule found, the evidence, and where the thresholds come from, in Markdown.
@@ -9,6 +11,14 @@ public final class FindingText {
     private FindingText() {}
 
     public static String markdown(Finding finding) {
+        return markdown(finding, citation -> null);
+    }
+
+    /**
+     * As {@link #markdown(Finding)}, with each source a Markdown link to {@code citationUrl}'s answer (none where it
+     * answers null): where a reader finds the source explained.
+     */
+    public static String markdown(Finding finding, Function<Citation, String> citationUrl) {
         StringBuilder md = new StringBuilder(finding.detail().strip());
         if (!finding.evidence().isEmpty()) {
             md.append("\n\n**Evidence**\n");
@@ -20,7 +30,8 @@ public final class FindingText {
         if (!finding.citations().isEmpty()) {
             md.append("\n\n**Sources**\n");
             for (Citation citation : finding.citations()) {
-                md.append("\n- ").append(citation.text());
+                String url = citationUrl.apply(citation);
+                md.append("\n- ").append(url == null ? citation.text() : "[" + citation.text() + "](" + url + ")");
             }
         }
         return md.toString();

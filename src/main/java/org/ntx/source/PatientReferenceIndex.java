@@ -75,6 +75,14 @@ class PatientReferenceIndex {
     private final PartitionSettings partitions;
     /** The query for the last code set asked for (it is the same set on every call). */
     private volatile FilteredQuery filtered;
+    /**
+     * HAPI's loader, made once and shared by every call. A SearchBuilder is a Spring prototype, and making one per
+     * call (autowiring a dozen collaborators) was 10% of a full-read call's CPU samples (bench/profiling.md, fix 7).
+     * Sharing it is safe for loading only: in HAPI 8.8.0 nothing under {@code loadResourcesByPid} writes a field of
+     * the builder (checked in its bytecode: only its constructor, {@code init} and setters do, and we call none of
+     * those), so concurrent calls share nothing but HAPI's own thread-safe services.
+     */
+    private volatile ISearchBuilder<JpaPid> loader;
 
     private record FilteredQuery(Set<String> codes, String sql) {}
 
@@ -151,8 +159,7 @@ class PatientReferenceIndex {
         List<IBaseResource> loaded = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         if (!all.isEmpty()) {
-            // The builder's own type does not matter for loading: each body is parsed as the type stored with it.
-            ISearchBuilder<JpaPid> loader = searchBuilders.newSearchBuilder("Patient", Patient.class);
+            ISearchBuilder<JpaPid> loader = loader();
             try {
                 loader.loadResourcesByPid(all, Set.of(), loaded, false, new SystemRequestDetails());
             } catch (RuntimeException batchFailed) {
@@ -178,6 +185,16 @@ class PatientReferenceIndex {
             result.put(type, List.copyOf(byType.getOrDefault(type, List.of())));
         }
         return Optional.of(new FhirDataSource.PatientResources(result, unreadable));
+    }
+
+    private ISearchBuilder<JpaPid> loader() {
+        ISearchBuilder<JpaPid> known = loader;
+        if (known == null) {
+            // The builder's own type does not matter for loading: each body is parsed as the type stored with it.
+            known = searchBuilders.newSearchBuilder("Patient", Patient.class);
+            loader = known;
+        }
+        return known;
     }
 
     /** {@code Observation/123}: the type and FHIR id of a stored resource, for naming it on a card. */

@@ -61,7 +61,8 @@ public final class ResearchAtScale {
     static final String END = "2025-05-31";
     static final List<String> TYPES = List.of("Patient", "Encounter", "MedicationRequest", "MedicationDispense",
             "MedicationAdministration", "MedicationStatement", "Observation", "Condition");
-    static final String JOB_HEAP = "-Xmx3g";
+    /** The job's heap (local mode: driver and executor are one JVM); RESEARCH_JOB_HEAP=-Xmx2g to try another. */
+    static final String JOB_HEAP = System.getenv().getOrDefault("RESEARCH_JOB_HEAP", "-Xmx3g");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -69,14 +70,22 @@ public final class ResearchAtScale {
 
     public static void main(String[] args) throws Exception {
         ResearchAtScale bench = new ResearchAtScale();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            int patients = Integer.parseInt(args[i + 1]);
-            switch (args[i]) {
-                case "--server" -> bench.throughTheServer(patients);
-                case "--job" -> bench.jobAlone(patients);
-                default -> throw new IllegalArgumentException("--server N | --job N, got " + args[i]);
+        int status = 0;
+        try {
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                int patients = Integer.parseInt(args[i + 1]);
+                switch (args[i]) {
+                    case "--server" -> bench.throughTheServer(patients);
+                    case "--job" -> bench.jobAlone(patients);
+                    default -> throw new IllegalArgumentException("--server N | --job N, got " + args[i]);
+                }
             }
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
         }
+        // Exit, so that a failure cannot leave exec:java waiting on a worker thread (the server was closed above).
+        System.exit(status);
     }
 
     void throughTheServer(int patients) throws Exception {
@@ -179,34 +188,49 @@ public final class ResearchAtScale {
         return new Measured(seconds, peak);
     }
 
+    /**
+     * Transactions of 100 patients, two at a time, after the first one alone: the cohort's records name shared
+     * resources (Practitioner/synthetic-nurse) that the server creates as placeholders on first reference, and two
+     * transactions creating the same placeholder at once collide on its id.
+     */
     private double load(Benchmark.Server server, int patients) throws Exception {
         SyntheticCohort cohort = new SyntheticCohort(1919, AS_OF);
         IParser parser = FhirContext.forR4Cached().newJsonParser();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        long t0 = System.nanoTime();
-        List<Future<?>> sent = new ArrayList<>();
-        for (int first = 0; first < patients; first += 100) {
-            int from = first;
-            sent.add(pool.submit(() -> {
-                Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-                for (int i = from; i < Math.min(patients, from + 100); i++) {
-                    tx.getEntry().addAll(cohort.patient(i).getEntry());
-                }
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(server.base() + "/fhir"))
-                        .header("Content-Type", "application/fhir+json").timeout(Duration.ofMinutes(10))
-                        .POST(HttpRequest.BodyPublishers.ofString(parser.encodeResourceToString(tx))).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException("transaction failed: " + r.statusCode());
-                }
-                return null;
-            }));
+        try {
+            long t0 = System.nanoTime();
+            sendPatients(server, cohort, parser, 0, Math.min(patients, 100));
+            List<Future<?>> sent = new ArrayList<>();
+            for (int first = 100; first < patients; first += 100) {
+                int from = first;
+                sent.add(pool.submit(() -> {
+                    sendPatients(server, cohort, parser, from, Math.min(patients, from + 100));
+                    return null;
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            pool.shutdownNow();
         }
-        for (Future<?> f : sent) {
-            f.get();
+    }
+
+    private void sendPatients(Benchmark.Server server, SyntheticCohort cohort, IParser parser, int from, int to)
+            throws Exception {
+        Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (int i = from; i < to; i++) {
+            tx.getEntry().addAll(cohort.patient(i).getEntry());
         }
-        pool.shutdown();
-        return (System.nanoTime() - t0) / 1e9;
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.base() + "/fhir"))
+                .header("Content-Type", "application/fhir+json").timeout(Duration.ofMinutes(10))
+                .POST(HttpRequest.BodyPublishers.ofString(parser.encodeResourceToString(tx))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("transaction of patients " + from + "-" + (to - 1) + " failed: "
+                    + r.statusCode() + " " + r.body().substring(0, Math.min(500, r.body().length())));
+        }
     }
 
     /** {seconds until the manifest is complete, seconds to download the files}. */
@@ -302,7 +326,18 @@ public final class ResearchAtScale {
                 + Math.round(totalMemoryGiB()) + " GiB");
         row.put("java", System.getProperty("java.version") + " (server); job on analytics/bin/find-jdk");
         row.put("date", LocalDate.now().toString());
+        row.put("loadAverage", loadAverage());
         pretty.writeValue(results.toFile(), all);
+    }
+
+    /** The 1, 5 and 15 minute load averages when the figure was recorded (the machine is shared). */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static double totalMemoryGiB() {

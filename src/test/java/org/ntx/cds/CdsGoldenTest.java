@@ -5,31 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.ntx.cardlog.CardLog;
-import org.ntx.record.RecordProperties;
-import org.ntx.record.RecordReader;
-import org.ntx.record.TimelineMapper;
-import org.ntx.rules.NaltrexoneRules;
-import org.ntx.rules.Thresholds;
-import org.ntx.security.AuditTrail;
-import org.ntx.security.CdsFhirServers;
-import org.ntx.security.PatientDataAccess;
-import org.ntx.source.FhirDataSource;
 import org.ntx.terminology.Terminology;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,31 +58,8 @@ class CdsGoldenTest {
 
     /** The real pipeline without Spring: prefetch only, a fixed clock, and a throwaway in-memory card log. */
     private CdsHooksController controller() {
-        FhirDataSource noStore = new FhirDataSource() {
-            @Override
-            public java.util.List<org.hl7.fhir.r4.model.Resource> search(String relativeUrl) {
-                throw new DataUnavailableException("golden requests must prefetch everything: " + relativeUrl, null);
-            }
-
-            @Override
-            public java.util.Optional<org.hl7.fhir.r4.model.Resource> read(String type, String id) {
-                throw new DataUnavailableException("golden requests must not read " + type, null);
-            }
-        };
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:golden-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        CardLog cardLog = new CardLog(new JdbcTemplate(h2));
-        Terminology terminology = Terminology.fromClasspath();
-        TimelineMapper mapper = new TimelineMapper(terminology.medications(), terminology.labs(),
-                terminology.conditions());
-        RecordReader reader = new RecordReader(fhirContext, noStore, new RecordProperties(20, true), mapper);
-        NaltrexoneCds cds = new NaltrexoneCds(reader, new NaltrexoneRules(Thresholds.defaults()),
-                new FindingCards(topic -> "http://127.0.0.1:8080/cards/" + topic.code(), UUID::randomUUID), cardLog,
-                Clock.fixed(AS_OF, ZoneOffset.UTC));
-        return new CdsHooksController(new CdsRequestParser(fhirContext), cds, new CdsFeedback(cardLog,
-                Clock.fixed(AS_OF, ZoneOffset.UTC)), new CdsJson(fhirContext), AuditTrail.inactive(),
-                new PatientDataAccess(false, AuditTrail.inactive(), Clock.fixed(AS_OF, ZoneOffset.UTC)),
-                CdsFhirServers.unrestricted());
+        return new CdsPipeline(fhirContext, Terminology.fromClasspath(), AS_OF, CdsProperties.defaults(), false)
+                .controller;
     }
 
     private static JsonNode withoutUuids(JsonNode node) {

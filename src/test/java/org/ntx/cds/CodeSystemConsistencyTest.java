@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.ntx.profiles.Canonicals;
 import org.ntx.profiles.NaltrexonePackage;
+import org.ntx.rules.OverrideReason;
 import org.ntx.rules.Topic;
 import org.ntx.terminology.ValueSets;
 

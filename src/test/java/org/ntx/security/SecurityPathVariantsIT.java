@@ -153,9 +153,12 @@ class SecurityPathVariantsIT {
                     .replace("{patientId}", patientId)
                     .replace("{topic}", "data-unavailable")
                     .replaceAll("\\{\\*?[^}]+}", "health");
-            // The card pages explain what each card means (no patient data) and are open by design (CardPages).
+            // The card pages explain what each card means (no patient data) and are open by design (CardPages);
+            // so is the SMART launch's client id and scope, which the page needs before it has a token
+            // (web.SmartLaunchConfig: no secret, no patient data).
             boolean open = path.startsWith("/actuator") || (method.equals("GET") && path.equals("/cds-services"))
-                    || (method.equals("GET") && (path.equals("/cards") || path.startsWith("/cards/")));
+                    || (method.equals("GET") && (path.equals("/cards") || path.startsWith("/cards/")
+                            || path.equals("/smart-launch-config")));
             into.add(new Route(method, path, open));
             if (pattern.equals("/cds-services/{serviceId}")) {
                 for (String service : List.of("naltrexone-patient-view", "naltrexone-order-select")) {

@@ -3,11 +3,10 @@ package org.ntx.terminology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.ntx.support.Synthea;
 import org.ntx.timeline.Code;
 import org.ntx.timeline.DrugClass;
 
-import java.io.File;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -39,24 +37,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SyntheaCoverageIT {
 
-    static final Path WORK = Path.of("target", "synthea");
+    static final Path WORK = Synthea.WORK;
     static final ObjectMapper JSON = new ObjectMapper();
     static final Pattern OPIOID_OR_BLOCKER = Pattern.compile("(?i)\\b(naltrexone|samidorphan|buprenorphine|methadone"
             + "|morphine|codeine|hydrocodone|oxycodone|hydromorphone|oxymorphone|fentanyl|sufentanil|alfentanil"
             + "|remifentanil|meperidine|tramadol|tapentadol|levorphanol|opium|butorphanol|nalbuphine|pentazocine"
             + "|percocet|oxycontin)\\b");
-    static final String PATIENTS = "40";
+    static final int PATIENTS = 40;
 
     final MedicationClassifier medications = Terminology.fromClasspath().medications();
 
     @Test
     void everyOpioidBuprenorphineMethadoneAndNaltrexoneProductInSyntheaIsClassified() throws Exception {
         Files.createDirectories(WORK);
-        String classpath = syntheaClasspath();
+        String classpath = Synthea.classpath();
 
         Map<String, Medication> codes = new TreeMap<>();
-        String jar = Stream.of(classpath.split(File.pathSeparator))
-                .filter(entry -> entry.matches(".*synthea-3\\.3\\.0\\.jar$")).findFirst().orElseThrow();
+        String jar = Synthea.jar(classpath);
         try (ZipFile zip = new ZipFile(jar)) {
             for (ZipEntry entry : zip.stream().toList()) {
                 if (entry.getName().startsWith("modules/") && entry.getName().endsWith(".json")) {
@@ -67,9 +64,9 @@ class SyntheaCoverageIT {
             }
         }
         int fromModules = codes.size();
-        Path output = generate(classpath);
+        Path fhir = Synthea.population("12345", PATIENTS, "20250101");
         int generatedBundles = 0;
-        try (Stream<Path> files = Files.walk(output.resolve("fhir"))) {
+        try (Stream<Path> files = Files.walk(fhir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 generatedBundles++;
                 collectGeneratedCodes(JSON.readTree(file.toFile()), codes);
@@ -125,59 +122,5 @@ class SyntheaCoverageIT {
         } else if (node.isArray()) {
             node.elements().forEachRemaining(child -> collectGeneratedCodes(child, codes));
         }
-    }
-
-    /** Synthea's classpath from Maven (offline first, as the build runs; online once to fill the local repository). */
-    private static String syntheaClasspath() throws IOException, InterruptedException {
-        Path file = WORK.resolve("classpath.txt").toAbsolutePath();
-        for (boolean offline : new boolean[] {true, false}) {
-            List<String> command = new ArrayList<>(List.of(maven(), "-B", "-q"));
-            if (offline) {
-                command.add("-o");
-            }
-            command.addAll(List.of("-f", Path.of("src", "test", "synthea", "pom.xml").toString(),
-                    "dependency:build-classpath", "-Dmdep.outputFile=" + file));
-            if (run(command, WORK.resolve("maven.log"), 5) == 0 && Files.exists(file)) {
-                return Files.readString(file).trim();
-            }
-        }
-        throw new IllegalStateException("Could not resolve Synthea's classpath, see " + WORK.resolve("maven.log"));
-    }
-
-    private static Path generate(String classpath) throws IOException, InterruptedException {
-        Path output = WORK.resolve("output").toAbsolutePath();
-        if (Files.exists(output)) {
-            try (Stream<Path> old = Files.walk(output)) {
-                old.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx3g", "-cp", classpath, "App",
-                "-s", "12345", "-cs", "12345", "-r", "20250101", "-e", "20250101", "-p", PATIENTS,
-                "--exporter.baseDirectory=" + output,
-                "--exporter.fhir.export=true", "--exporter.hospital.fhir.export=false",
-                "--exporter.practitioner.fhir.export=false", "--exporter.csv.export=false",
-                "--exporter.text.export=false", "--exporter.ccda.export=false",
-                "--generate.append_numbers_to_person_names=false", "Massachusetts");
-        int exit = run(command, WORK.resolve("synthea.log"), 8);
-        assertThat(exit).as("Synthea exit code, see " + WORK.resolve("synthea.log")).isZero();
-        return output;
-    }
-
-    private static int run(List<String> command, Path log, int minutes) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(command.get(0) + " did not finish in " + minutes + " minutes");
-        }
-        return process.exitValue();
-    }
-
-    private static String maven() {
-        String home = System.getProperty("maven.home");
-        if (home != null && Files.isExecutable(Path.of(home, "bin", "mvn"))) {
-            return Path.of(home, "bin", "mvn").toString();
-        }
-        return "mvn";
     }
 }

@@ -55,10 +55,18 @@ class EndToEndTest {
     void everySyntheticPatientIsInTheCohortAndEveryRowIsAttributed() throws IOException {
         assertEquals(120, summary.patients());
         summary.views().forEach((view, counts) -> assertEquals(0, counts.unattributed(), view));
-        assertEquals(Files.readAllLines(EXPORT.resolve("MedicationAdministration.ndjson")).size(),
-                summary.views().get("medication_administrations").rows(), "every administration is a row");
         assertEquals(120, summary.views().get("patients").rows());
         JsonNode run = json.readTree(out.resolve("run-summary.json").toFile());
+        // The clinical records are read with the server's own code (RecordInterpretation), one line per record.
+        long clinicalLines = 0;
+        for (String type : RecordInterpretation.TYPES) {
+            Path file = EXPORT.resolve(type + ".ndjson");
+            if (Files.exists(file)) {
+                clinicalLines += Files.readAllLines(file).stream().filter(line -> !line.isBlank()).count();
+            }
+        }
+        assertEquals(clinicalLines, run.at("/clinicalRecords/rows").asLong(), "every clinical record is read");
+        assertEquals(0, run.at("/clinicalRecords/rowsWithoutPatient").asLong());
         assertTrue(run.get("deidentified").asBoolean());
         assertEquals("2026-11-01T00:00:00Z", run.get("asOf").asText());
     }
@@ -75,10 +83,15 @@ class EndToEndTest {
         }
         assertEquals(List.of("retention-30", "retention-90", "retention-180", "injection-on-time",
                 "oral-pdc-adherent", "relapse-signal", "opioid-order-during-blockade", "liver-elevation",
-                "overdose-event", "induction-30", "continuity-180", "oral-pdc-mean", "injection-interval-days"), codes);
+                "overdose-event", "induction-30", "continuity-180", "oral-pdc-mean", "retention-curve",
+                "injection-interval-days"), codes);
         for (JsonNode group : report.get("group")) {
             String code = group.at("/code/coding/0/code").asText();
             if (code.equals("oral-pdc-mean") || code.equals("injection-interval-days")) {
+                continue;
+            }
+            if (code.equals("retention-curve")) {
+                assertDailyCurve(group);
                 continue;
             }
             assertEquals(120, count(group.get("population"), "initial-population"), code);
@@ -171,6 +184,31 @@ class EndToEndTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> OutcomeJob.run(SparkTestSession.get(), options, Map.of()));
         assertTrue(e.getMessage().contains("Patient/<id>"), e.getMessage());
+    }
+
+    /**
+     * The daily retention curve (the server's group {@code retention-curve}): one stratifier per formulation, one
+     * stratum per day from 0; on each day the retained are among those followed, and neither grows with the day.
+     */
+    private static void assertDailyCurve(JsonNode group) {
+        List<String> formulations = new ArrayList<>();
+        for (JsonNode stratifier : group.get("stratifier")) {
+            formulations.add(stratifier.at("/code/0/text").asText());
+            long previousAtRisk = Long.MAX_VALUE;
+            long previousRetained = Long.MAX_VALUE;
+            int day = 0;
+            for (JsonNode stratum : stratifier.get("stratum")) {
+                assertEquals(Integer.toString(day++), stratum.at("/value/text").asText());
+                long atRisk = count(stratum.get("population"), "denominator");
+                long retained = count(stratum.get("population"), "numerator");
+                assertTrue(retained <= atRisk, "day " + day);
+                assertTrue(atRisk <= previousAtRisk && retained <= previousRetained, "day " + day);
+                previousAtRisk = atRisk;
+                previousRetained = retained;
+            }
+            assertTrue(day > 30, "the curve covers the follow-up, not four points");
+        }
+        assertEquals(List.of("oral", "injection"), formulations);
     }
 
     private static long count(JsonNode populations, String code) {

@@ -1,15 +1,15 @@
-package org.ntx.cds;
-
-import org.ntx.rules.Topic;
+package org.ntx.rules;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Why a clinician may go ahead despite a card: the override reasons of the project's CodeSystem, offered per topic.
- * Codes must exist in {@code fhir-profiles/CodeSystem-ntx.json} (a unit test checks).
+ * Why a clinician may go ahead despite a finding: the override reasons of the project's CodeSystem, offered per topic.
+ * One list for both ends: the CDS cards offer exactly these, and the research outcomes count exactly these (plus "no
+ * reason given"). Codes must exist in {@code fhir-profiles/CodeSystem-ntx.json} (a unit test checks).
  */
-enum OverrideReason {
+public enum OverrideReason {
     PAIN_EMERGENCY_MONITORED("pain-emergency-monitored-setting",
             "Emergency analgesia in a monitored setting", Topic.OPIOID_BLOCKADE_CONFLICT),
     BLOCKADE_NOT_ACTIVE("blockade-not-active-verified",
@@ -34,15 +34,20 @@ enum OverrideReason {
         this.topics = List.of(topics);
     }
 
-    String code() {
+    public String code() {
         return code;
     }
 
-    String display() {
+    public String display() {
         return display;
     }
 
-    static List<OverrideReason> forTopic(Topic topic) {
+    /** The reasons a card of this topic offers, in this order; none for topics that never need overriding. */
+    public static List<OverrideReason> forTopic(Topic topic) {
         return Arrays.stream(values()).filter(reason -> reason.topics.contains(topic)).toList();
+    }
+
+    public static Optional<OverrideReason> byCode(String code) {
+        return Arrays.stream(values()).filter(reason -> reason.code.equals(code)).findFirst();
     }
 }
