@@ -107,6 +107,7 @@ class CdsRequestParser {
         Optional<AccessToken> token = Optional.ofNullable(root.get("fhirAuthorization"))
                 .filter(JsonNode::isObject)
                 .flatMap(auth -> optionalText(auth, "access_token"))
+                .map(CdsRequestParser::checkToken)
                 .map(AccessToken::new);
 
         Optional<String> userId = optionalText(context, "userId");
@@ -191,6 +192,18 @@ class CdsRequestParser {
             throw CdsRequestException.badRequest("PDDI configuration item '" + name + "' must be true or false");
         }
         return Optional.of(value.booleanValue());
+    }
+
+    /**
+     * A bearer token goes into an HTTP header: visible ASCII only (RFC 6750's token characters are a subset). Anything
+     * else (a space, a line break, "…") could not be sent, and is the client's mistake, not a failure of ours.
+     */
+    private static String checkToken(String token) {
+        if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw CdsRequestException.badRequest("'fhirAuthorization.access_token' must be a bearer token: visible"
+                    + " ASCII characters only");
+        }
+        return token;
     }
 
     private JsonNode readJson(String body) {

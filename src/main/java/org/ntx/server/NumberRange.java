@@ -79,7 +79,8 @@ public class NumberRange {
                     ErrorBodies.write(request, response, 400, "invalid", "Bad Request", message(inParameters.get()));
                     return;
                 }
-                if (!hasBody(request) || isFormOrXml(request)) {
+                if (!hasBody(request) || isFormOrXml(request) || StreamedBody.isStreamed(request)) {
+                    // A transaction's body is scanned as HAPI reads it (StreamedBody), not read here a second time.
                     chain.doFilter(request, response);
                     return;
                 }
@@ -176,12 +177,15 @@ public class NumberRange {
      * parser, which keeps decimals as written (the storage check below covers what it parses).
      */
     private static boolean isFormOrXml(HttpServletRequest request) {
-        String type = request.getContentType();
+        return isFormOrXml(request.getContentType());
+    }
+
+    static boolean isFormOrXml(String type) {
         return type != null && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")
                 || type.contains("xml"));
     }
 
-    private static String message(String number) {
+    static String message(String number) {
         String shown = number.length() > 40 ? number.substring(0, 40) + "..." : number;
         return "The number " + shown + " is out of range: a value may have at most " + MAX_SCALE
                 + " digits after the decimal point and at most " + MAX_SCALE + " zeros before it";

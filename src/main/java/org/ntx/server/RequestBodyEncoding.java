@@ -57,6 +57,11 @@ class RequestBodyEncoding {
                                     + "a wildcard");
                     return;
                 }
+                if (StreamedBody.isStreamed(request)) {
+                    // A transaction's body is checked as HAPI reads it (StreamedBody), not read here a second time.
+                    chain.doFilter(request, response);
+                    return;
+                }
                 // RequestSizeLimit runs first, so the body is bounded.
                 byte[] body = request.getInputStream().readAllBytes();
                 Optional<String> problem = problem(body, request.getContentType(), request.getCharacterEncoding(),
@@ -133,7 +138,10 @@ class RequestBodyEncoding {
     }
 
     private static boolean isForm(HttpServletRequest request) {
-        String type = request.getContentType();
+        return isForm(request.getContentType());
+    }
+
+    static boolean isForm(String type) {
         return type != null && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/"));
     }
 

@@ -17,8 +17,11 @@ import java.io.IOException;
  * Refuses request bodies larger than {@code ntx.limits.max-request-size} with 413 before anything parses them, so a
  * client cannot exhaust memory with one huge resource. A transaction or batch Bundle POSTed to the FHIR base
  * ({@code /fhir}) may be larger, up to {@code ntx.limits.max-transaction-size}: one Synthea patient's record is a
- * single transaction of tens of megabytes. A body with a declared length within its limit is passed on untouched, so
- * HAPI reads it once, straight from the connection; a body without one (chunked) is read up to its limit first.
+ * single transaction of tens of megabytes. A transaction is never read into memory here, whether its length is
+ * declared or it is sent in chunks: its bytes are counted as HAPI reads them into its one copy
+ * ({@link StreamedBody}), and the read is refused with 413 the moment it passes the limit, before HAPI parses or
+ * stores any of it. Any other body with a declared length within its limit is passed on untouched; one without
+ * (chunked) is read up to its limit first.
  */
 @Configuration
 class RequestSizeLimit {
@@ -35,6 +38,10 @@ class RequestSizeLimit {
                 long declared = request.getContentLengthLong();
                 if (declared > max) {
                     tooLarge(request, response, max);
+                    return;
+                }
+                if (isTransaction(request)) {
+                    chain.doFilter(StreamedBody.limit(request, max), response);
                     return;
                 }
                 if (declared >= 0) {
@@ -63,8 +70,11 @@ class RequestSizeLimit {
     }
 
     static void tooLarge(HttpServletRequest request, HttpServletResponse response, long max) throws IOException {
-        ErrorBodies.write(request, response, 413, "too-long", "Payload Too Large",
-                "Request body larger than " + max + " bytes");
+        ErrorBodies.write(request, response, 413, "too-long", "Payload Too Large", tooLargeMessage(max));
+    }
+
+    static String tooLargeMessage(long max) {
+        return "Request body larger than " + max + " bytes";
     }
 
     /** A request whose body has already been read into memory. */

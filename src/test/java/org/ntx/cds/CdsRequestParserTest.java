@@ -60,6 +60,29 @@ class CdsRequestParserTest {
     }
 
     @Test
+    void anAccessTokenThatCannotBeSentInAHeaderIsRefused() {
+        for (String token : new String[] {"\u2026", "two words", "line\\nbreak"}) {
+            String body = """
+                    {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ed",
+                     "fhirServer": "https://ehr.example.org/fhir",
+                     "fhirAuthorization": {"access_token": "%s", "token_type": "Bearer"},
+                     "context": {"patientId": "p1"}}
+                    """.formatted(token);
+            assertThatThrownBy(() -> parser.parse(body, CdsHook.PATIENT_VIEW))
+                    .isInstanceOfSatisfying(CdsRequestException.class,
+                            e -> assertThat(e.status()).isEqualTo(HttpStatus.BAD_REQUEST))
+                    .hasMessageContaining("access_token");
+        }
+        String valid = """
+                {"hook": "patient-view", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ed",
+                 "fhirServer": "https://ehr.example.org/fhir",
+                 "fhirAuthorization": {"access_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln-_~+/=", "token_type": "Bearer"},
+                 "context": {"patientId": "p1"}}
+                """;
+        assertThat(parser.parse(valid, CdsHook.PATIENT_VIEW).accessToken()).isPresent();
+    }
+
+    @Test
     void draftOrdersThatAreNotFhirAreRefusedRatherThanCheckedAsNothing() {
         String body = """
                 {"hook": "order-sign", "hookInstance": "d1577c69-dfbe-44ad-ba6d-3e05e953b2ec",

@@ -2,9 +2,11 @@ package org.ntx.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ca.uhn.fhir.batch2.api.IJobMaintenanceService;
 import org.junit.jupiter.api.Test;
 import org.ntx.rules.Topic;
 import org.ntx.support.IntegrationTest;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.net.URI;
@@ -23,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README cannot drift from the server: every URL in its URL table answers 2xx on a running server (the README's
  * {@code 127.0.0.1:8080} replaced by the test's port, {@code {id}} by a stored patient, {@code {topic}} by each card
- * topic), and every card a CDS service returns links ({@code source.url}) to a page this server serves.
+ * topic), every fenced {@code curl} example runs against it and answers 2xx (read without a shell by
+ * {@link ReadmeExamples}, in README order, so an example may use what an earlier one saved), and every card a CDS
+ * service returns links ({@code source.url}) to a page this server serves.
  */
 @IntegrationTest
 class ReadmeIT {
@@ -32,6 +36,9 @@ class ReadmeIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    IJobMaintenanceService jobMaintenance;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -57,6 +64,37 @@ class ReadmeIT {
                         .isBetween(200, 299);
             }
         }
+    }
+
+    @Test
+    void everyCurlExampleInTheReadmeAnswers2xx() throws Exception {
+        createPatient(); // something for the Patient-level export to export
+
+        List<ReadmeExamples.Call> calls = new ArrayList<>();
+        ReadmeExamples examples = new ReadmeExamples("http://127.0.0.1:" + port, () -> {
+            jobMaintenance.forceMaintenancePass(); // HAPI's export jobs advance on its maintenance pass
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }, calls::add);
+        List<String> statements = ReadmeExamples.statements(Files.readString(Path.of("README.md"))).stream()
+                .filter(ReadmeExamples::isCall).toList();
+        assertThat(statements).hasSizeGreaterThanOrEqualTo(10);
+        for (String statement : statements) {
+            examples.run(statement);
+        }
+        for (ReadmeExamples.Call call : calls) {
+            assertThat(call.status()).as("README example %s %s answered %s: %s", call.method(), call.url(),
+                    call.status(), call.body()).isBetween(200, 299);
+        }
+        assertThat(calls).extracting(ReadmeExamples.Call::url)
+                .anyMatch(url -> url.endsWith("/cds-services/naltrexone-order-sign/feedback"))
+                .anyMatch(url -> url.contains("$naltrexone-outcomes-export"))
+                .anyMatch(url -> url.contains("/actuator/health/readiness"))
+                .anyMatch(url -> url.contains("_jobId") || url.contains("Binary"));
     }
 
     @Test

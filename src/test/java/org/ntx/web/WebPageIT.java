@@ -200,6 +200,137 @@ class WebPageIT {
         screenshot("1-patient-timeline");
     }
 
+    /**
+     * Every figure on the patient tab is the FHIR API's: the summary line is $naltrexone-status's blockade, next
+     * injection and opioid-free window; each mark's dates and values are those of the stored resources (injections,
+     * the opioid dispense and its supply, the urine screen) and of $naltrexone-status's liver result.
+     */
+    @Test
+    void everyDateAndValueOnThePatientTabIsTheApis() throws Exception {
+        open();
+        browser.findElement(By.id("patient-query")).sendKeys("Webtimeline");
+        browser.findElement(By.cssSelector("#patient-search button")).click();
+        waitFor(By.cssSelector("[data-patient-id='" + patientId + "']")).click();
+        waitFor(By.cssSelector("#timeline [data-kind='injection-band']"));
+        com.fasterxml.jackson.databind.JsonNode status = fhirJson("/fhir/Patient/" + patientId + "/$naltrexone-status");
+
+        List<String> summary = new java.util.ArrayList<>();
+        com.fasterxml.jackson.databind.JsonNode blockade = parameter(status, "blockade");
+        summary.add("Blockade: " + partValue(blockade, "phase"));
+        if (!partValue(blockade, "formulation").isEmpty()) {
+            summary.add("formulation " + partValue(blockade, "formulation"));
+        }
+        summary.add("active until " + day(partDateTime(blockade, "activeUntil")));
+        summary.add("next injection due " + day(partDateTime(blockade, "nextInjectionDue")));
+        com.fasterxml.jackson.databind.JsonNode window = parameter(status, "opioidFreeWindow");
+        assertThat(partBoolean(window, "open")).as("the fixture's opioid exposure ended 70 days ago").isFalse();
+        summary.add("opioid-free since " + day(partDateTime(window, "lastOpioidExposure")));
+        assertThat(browser.findElement(By.id("patient-summary")).getText()).isEqualTo(String.join(" · ", summary));
+
+        List<String> injections = new java.util.ArrayList<>();
+        List<String> waning = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode injection : entries("/fhir/MedicationAdministration?subject="
+                + "Patient/" + patientId)) {
+            Instant given = Instant.parse(injection.path("effectiveDateTime").asText());
+            injections.add("Injection " + day(given) + " (MedicationAdministration/" + injection.path("id").asText()
+                    + "): blockade to " + day(given.plus(Duration.ofDays(28))));
+            waning.add("Waning blockade, days 29-35 after " + day(given));
+        }
+        assertThat(injections).hasSize(2);
+        assertThat(titles("injection-band")).containsExactlyInAnyOrderElementsOf(injections);
+        assertThat(titles("waning-band")).containsExactlyInAnyOrderElementsOf(waning);
+
+        List<String> opioids = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode dispense : entries("/fhir/MedicationDispense?subject=Patient/"
+                + patientId)) {
+            Instant handedOver = Instant.parse(dispense.path("whenHandedOver").asText());
+            long supply = dispense.path("daysSupply").path("value").asLong();
+            opioids.add(dispense.path("medicationCodeableConcept").path("coding").path(0).path("display").asText()
+                    + " (dispense, MedicationDispense/" + dispense.path("id").asText() + ") " + day(handedOver)
+                    + " to " + day(handedOver.plus(Duration.ofDays(supply))));
+        }
+        assertThat(titles("opioid")).containsExactlyInAnyOrderElementsOf(opioids).hasSize(1);
+
+        List<String> screens = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode screen : entries("/fhir/Observation?subject=Patient/" + patientId
+                + "&code=http://loinc.org%7C19295-5")) {
+            screens.add("Opioid urine screen " + day(Instant.parse(screen.path("effectiveDateTime").asText())) + ": "
+                    + screen.path("valueString").asText());
+        }
+        assertThat(titles("screen-positive")).containsExactlyInAnyOrderElementsOf(screens).hasSize(1);
+
+        List<String> liver = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode result : status.path("parameter")) {
+            if (!result.path("name").asText().equals("liverResult")) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode value = part(result, "value").path("valueQuantity");
+            liver.add(partValue(result, "test").toUpperCase(java.util.Locale.ROOT) + " "
+                    + value.path("value").decimalValue().stripTrailingZeros().toPlainString() + " "
+                    + value.path("unit").asText("") + " on " + day(partDateTime(result, "effective")) + ": "
+                    + String.format(java.util.Locale.ROOT, "%.1f",
+                    part(result, "multipleOfUpperLimit").path("valueDecimal").asDouble()) + "x ULN");
+        }
+        assertThat(titles("liver")).containsExactlyInAnyOrderElementsOf(liver).hasSize(1);
+        assertThat(titles("today")).containsExactly("Today " + day(java.time.OffsetDateTime.parse(
+                parameter(status, "asOf").path("valueDateTime").asText()).toInstant()));
+    }
+
+    /** The tooltips of the timeline's marks of one kind. */
+    @SuppressWarnings("unchecked")
+    private List<String> titles(String kind) {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("return Array.from(document"
+                + ".querySelectorAll(\"#timeline [data-kind='" + kind + "'] > title\")).map(t => t.textContent)");
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode fhirJson(String path) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                        .header("Accept", "application/fhir+json").GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    }
+
+    private List<com.fasterxml.jackson.databind.JsonNode> entries(String search) throws Exception {
+        List<com.fasterxml.jackson.databind.JsonNode> resources = new java.util.ArrayList<>();
+        fhirJson(search).path("entry").forEach(entry -> resources.add(entry.path("resource")));
+        return resources;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode parameter(com.fasterxml.jackson.databind.JsonNode parameters,
+                                                                     String name) {
+        for (com.fasterxml.jackson.databind.JsonNode parameter : parameters.path("parameter")) {
+            if (parameter.path("name").asText().equals(name)) {
+                return parameter;
+            }
+        }
+        throw new AssertionError("$naltrexone-status has no " + name + ": " + parameters);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode part(com.fasterxml.jackson.databind.JsonNode parameter,
+                                                                String name) {
+        for (com.fasterxml.jackson.databind.JsonNode part : parameter.path("part")) {
+            if (part.path("name").asText().equals(name)) {
+                return part;
+            }
+        }
+        throw new AssertionError("no part " + name + " in " + parameter);
+    }
+
+    private static Instant partDateTime(com.fasterxml.jackson.databind.JsonNode parameter, String name) {
+        return java.time.OffsetDateTime.parse(part(parameter, name).path("valueDateTime").asText()).toInstant();
+    }
+
+    private static boolean partBoolean(com.fasterxml.jackson.databind.JsonNode parameter, String name) {
+        return part(parameter, name).path("valueBoolean").asBoolean();
+    }
+
+    /** A date as the page shows it: the UTC calendar day. */
+    private static String day(Instant instant) {
+        return instant.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+    }
+
     @Test
     void showsTheConflictCardForADraftOpioidOrder() throws Exception {
         open();
