@@ -15,7 +15,10 @@ import java.time.temporal.ChronoUnit;
  * server, cannot take every connection and thread from everyone else.
  *
  * @param maxInFlightPerCall   requests one call has in flight at once (its independent searches go out together)
- * @param maxInFlightPerServer requests in flight to one FHIR server (origin) across all calls; the rest wait
+ * @param maxInFlightPerServer requests in flight to one FHIR server (origin) across all calls; the rest wait. 32
+ *                             lets four calls at once send their searches together (one call sends up to 8); at 16
+ *                             the benchmark's four concurrent order-signs waited one extra round trip at 200 ms
+ *                             (1.95x one read; 1.29x with a higher bound, bench/profiling.md)
  * @param maxInFlight          requests in flight to all FHIR servers together
  * @param maxWaiting           requests that may wait for a place under each limit; past that a request is refused at
  *                             once and its data reported unavailable (fail fast rather than queue without bound)
@@ -29,7 +32,7 @@ import java.time.temporal.ChronoUnit;
 @ConfigurationProperties("ntx.cds.remote")
 public record RemoteFhirProperties(
         @DefaultValue("8") @Min(1) int maxInFlightPerCall,
-        @DefaultValue("16") @Min(1) int maxInFlightPerServer,
+        @DefaultValue("32") @Min(1) int maxInFlightPerServer,
         @DefaultValue("64") @Min(1) int maxInFlight,
         @DefaultValue("256") @Min(0) int maxWaiting,
         @DefaultValue("4") @Min(1) int threads,
@@ -39,6 +42,6 @@ public record RemoteFhirProperties(
 
     /** The defaults, for tests and tools outside Spring. */
     public static RemoteFhirProperties defaults() {
-        return new RemoteFhirProperties(8, 16, 64, 256, 4, Duration.ofSeconds(2), 500, Duration.ofHours(1));
+        return new RemoteFhirProperties(8, 32, 64, 256, 4, Duration.ofSeconds(2), 500, Duration.ofHours(1));
     }
 }
