@@ -12,6 +12,7 @@ import org.ntx.support.ClinicalFixtures;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -96,10 +97,12 @@ class SmartLaunchIT {
         browser.get("http://127.0.0.1:" + port + "/?launch=" + ehr.launchFor(launched) + "&iss="
                 + URLEncoder.encode(ehr.fhirBase(), StandardCharsets.UTF_8));
 
-        WebElement title = new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> {
-            WebElement heading = driver.findElement(By.id("patient-title"));
-            return heading.isDisplayed() && heading.getText().contains("Launchpatient") ? heading : null;
-        });
+        // The page re-renders the heading while the launch completes: a found element may go stale, so look again.
+        new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+                .until(driver -> {
+                    WebElement heading = driver.findElement(By.id("patient-title"));
+                    return heading.isDisplayed() && heading.getText().contains("Launchpatient");
+                });
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
                 !driver.findElements(By.cssSelector("#timeline [data-kind='injection-band']")).isEmpty());
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(driver ->
@@ -109,7 +112,8 @@ class SmartLaunchIT {
 
         assertThat(ehr.refusals()).as("the authorization server refused nothing").isEmpty();
         assertThat(ehr.verifiedChallenges()).as("the code was exchanged with a matching PKCE verifier").hasSize(1);
-        assertThat(title.getText()).contains("Ada Launchpatient").contains("Patient/" + launched);
+        assertThat(browser.findElement(By.id("patient-title")).getText()).contains("Ada Launchpatient")
+                .contains("Patient/" + launched);
         String page = browser.findElement(By.tagName("body")).getText();
         assertThat(page).doesNotContain("Otherpatient").doesNotContain(other);
         assertThat(browser.findElement(By.id("patient-search")).isDisplayed()).as("no search for others").isFalse();
