@@ -97,7 +97,8 @@ class SmartLaunchIT {
         browser.get("http://127.0.0.1:" + port + "/?launch=" + ehr.launchFor(launched) + "&iss="
                 + URLEncoder.encode(ehr.fhirBase(), StandardCharsets.UTF_8));
 
-        // The page re-renders the heading while the launch completes: a found element may go stale, so look again.
+        // The launch leaves the page for the authorization server and comes back to a new document, so a heading
+        // found before that goes stale: look again until the launched patient is shown.
         new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
                 .until(driver -> {
                     WebElement heading = driver.findElement(By.id("patient-title"));
