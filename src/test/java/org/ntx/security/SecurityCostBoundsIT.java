@@ -32,6 +32,9 @@ class SecurityCostBoundsIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    org.ntx.server.LimitProperties limits;
+
     final ObjectMapper json = new ObjectMapper();
     final String admin = TestTokens.fhirAccessToken("admin", "user/*.cruds", null);
     TestHttp http;
@@ -62,7 +65,7 @@ class SecurityCostBoundsIT {
                 + "\"value\":\"" + tag + "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
         for (String type : List.of("batch", "transaction")) {
             String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":["
-                    + String.join(",", Collections.nCopies(1001, entry)) + "]}";
+                    + String.join(",", Collections.nCopies(limits.maxBundleEntries() + 1, entry)) + "]}";
             HttpResponse<String> answer = http.postFhir("/fhir", admin, bundle);
             assertThat(answer.statusCode()).as(type).isEqualTo(400);
             assertThat(answer.body()).contains("max-bundle-entries");
