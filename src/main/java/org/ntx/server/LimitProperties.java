@@ -19,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBundleEntries the most entries in one transaction or batch: large enough for a real Synthea patient
  *                         bundle (a lifetime's record; the largest of 40 Synthea 3.3.0 patients had 11,784 entries in
  *                         32 MB), and in proportion to {@code maxTransactionSize}
+ * @param maxBundleReads   the most GET or HEAD entries in one transaction or batch: each is a search or read of its
+ *                         own, so their cost is that of as many requests (2,000 searches in one batch held a request
+ *                         for over a minute), while a write entry of a patient bundle is cheap
  * @param maxDraftOrders   the most draft orders in one CDS Hooks request ({@code context.draftOrders})
  */
 @Validated
@@ -29,4 +32,5 @@ public record LimitProperties(
         @DefaultValue("3") @Min(1) int maxSortKeys,
         @DefaultValue("5") @Min(0) int maxIncludes,
         @DefaultValue("50000") @Min(1) int maxBundleEntries,
+        @DefaultValue("100") @Min(1) int maxBundleReads,
         @DefaultValue("100") @Min(1) int maxDraftOrders) {}
