@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * Refuses, before any work is done, FHIR requests that would cost the server far more than their size suggests, or
  * that HAPI would answer with a 500 for what is a client's mistake: repeated or too many {@code _sort} keys, too many
  * or wildcard {@code _include}/{@code _revinclude}, a negative {@code _count} or {@code _offset}, an {@code If-Match}
- * that is no version ETag, a transaction or batch with more entries than {@link LimitProperties#maxBundleEntries()}.
+ * that is no version ETag, a transaction or batch with more entries than {@link LimitProperties#maxBundleEntries()}
+ * or more reads than {@link LimitProperties#maxBundleReads()}.
  * Each is a 400 with an OperationOutcome naming the limit. Applies to batch and transaction entries as well (each
  * GET entry runs as a request of its own).
  */
@@ -51,13 +52,28 @@ public class RequestBounds {
     public void beforeHandling(RequestDetails request) {
         List<String> problems = new ArrayList<>(problems(request.getParameters(), null));
         IBaseResource body = request.getResource();
-        if (body instanceof Bundle bundle && bundle.getEntry().size() > limits.maxBundleEntries()
+        if (body instanceof Bundle bundle
                 && (bundle.getType() == Bundle.BundleType.TRANSACTION || bundle.getType() == Bundle.BundleType.BATCH)) {
-            problems.add("A " + bundle.getType().toCode() + " may hold at most " + limits.maxBundleEntries()
-                    + " entries (ntx.limits.max-bundle-entries); this one has " + bundle.getEntry().size()
-                    + ": split it");
+            bundleProblems(bundle).ifPresent(problems::add);
         }
         refuse(problems);
+    }
+
+    /** Too many entries in this transaction or batch, or too many of them reads, in words for the client. */
+    Optional<String> bundleProblems(Bundle bundle) {
+        String type = bundle.getType().toCode();
+        int entries = bundle.getEntry().size();
+        if (entries > limits.maxBundleEntries()) {
+            return Optional.of("A " + type + " may hold at most " + limits.maxBundleEntries()
+                    + " entries (ntx.limits.max-bundle-entries); this one has " + entries + ": split it");
+        }
+        long reads = bundle.getEntry().stream().filter(entry -> entry.getRequest().getMethod() == Bundle.HTTPVerb.GET
+                || entry.getRequest().getMethod() == Bundle.HTTPVerb.HEAD).count();
+        if (reads > limits.maxBundleReads()) {
+            return Optional.of("A " + type + " may hold at most " + limits.maxBundleReads()
+                    + " GET or HEAD entries (ntx.limits.max-bundle-reads); this one has " + reads + ": split it");
+        }
+        return Optional.empty();
     }
 
     /** What is wrong with these search parameters and {@code If-Match}, in words for the client. */

@@ -3,6 +3,7 @@ package org.ntx.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ntx.server.LimitProperties;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -31,6 +32,9 @@ class SecurityCostBoundsIT {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    LimitProperties limits;
 
     final ObjectMapper json = new ObjectMapper();
     final String admin = TestTokens.fhirAccessToken("admin", "user/*.cruds", null);
@@ -62,13 +66,27 @@ class SecurityCostBoundsIT {
                 + "\"value\":\"" + tag + "\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\"}}";
         for (String type : List.of("batch", "transaction")) {
             String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"" + type + "\",\"entry\":["
-                    + String.join(",", Collections.nCopies(1001, entry)) + "]}";
+                    + String.join(",", Collections.nCopies(limits.maxBundleEntries() + 1, entry)) + "]}";
             HttpResponse<String> answer = http.postFhir("/fhir", admin, bundle);
             assertThat(answer.statusCode()).as(type).isEqualTo(400);
             assertThat(answer.body()).contains("max-bundle-entries");
         }
         assertThat(http.get("/fhir/Patient?identifier=urn:bulk%7C" + tag + "&_summary=count", admin).body())
                 .contains("\"total\":0");
+    }
+
+    @Test
+    void refusesABatchWithMoreReadsThanTheLimit() {
+        String entry = "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?_count=1\"}}";
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + String.join(",", Collections.nCopies(limits.maxBundleReads() + 1, entry)) + "]}";
+        HttpResponse<String> answer = http.postFhir("/fhir", admin, bundle);
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("max-bundle-reads").contains("OperationOutcome");
+
+        String allowed = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":["
+                + String.join(",", Collections.nCopies(limits.maxBundleReads(), entry)) + "]}";
+        assertThat(http.postFhir("/fhir", admin, allowed).statusCode()).isEqualTo(200);
     }
 
     @Test
