@@ -31,6 +31,8 @@ def main():
              "|---|---|---|---|---|---|"]
     notes = []
     for f in figures:
+        if f.get("from") == "bench/research.sh":
+            continue  # research at scale: its own table in the README ("Measured at scale")
         target = ""
         if f.get("target"):
             target = f"{f['target']}, {'met' if f.get('met') else 'not met'}"

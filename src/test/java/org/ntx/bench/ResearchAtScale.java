@@ -331,6 +331,27 @@ public final class ResearchAtScale {
         row.put("date", LocalDate.now().toString());
         row.put("loadAverage", loadAverage());
         pretty.writeValue(results.toFile(), all);
+        copyIntoResultsJson(pretty, row);
+    }
+
+    /** Every figure recorded so far, each marked as coming from bench/research.sh (read by the benchmark). */
+    static List<JsonNode> recordedFigures() throws IOException {
+        Path file = Path.of("bench", "research-at-scale.json");
+        List<JsonNode> figures = new ArrayList<>();
+        if (Files.exists(file)) {
+            for (JsonNode figure : new ObjectMapper().readTree(file.toFile())) {
+                figures.add(((ObjectNode) figure.deepCopy()).put("from", "bench/research.sh"));
+            }
+        }
+        return figures;
+    }
+
+    /** bench/results.json holds every figure the README reports: this one is added to it too. */
+    private static void copyIntoResultsJson(ObjectMapper pretty, ObjectNode row) throws IOException {
+        Path file = Path.of("bench", "results.json");
+        ArrayNode all = Files.exists(file) ? (ArrayNode) pretty.readTree(file.toFile()) : pretty.createArrayNode();
+        all.add(row.deepCopy().put("from", "bench/research.sh"));
+        pretty.writeValue(file.toFile(), all);
     }
 
     /** The 1, 5 and 15 minute load averages when the figure was recorded (the machine is shared). */
