@@ -69,7 +69,7 @@ public final class ResearchAtScale {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private final Path results = Path.of("bench", "research-at-scale.json");
+    private static final Path RESEARCH_FIGURES = Path.of("bench", "research-at-scale.json");
 
     public static void main(String[] args) throws Exception {
         ResearchAtScale bench = new ResearchAtScale();
@@ -313,7 +313,7 @@ public final class ResearchAtScale {
     private synchronized void record(String scenario, int patients, String unit, double value, Double peakHeapMiB,
                                      Double peakRssMiB) throws IOException {
         ObjectMapper pretty = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ArrayNode all = Files.exists(results) ? (ArrayNode) pretty.readTree(results.toFile())
+        ArrayNode all = Files.exists(RESEARCH_FIGURES) ? (ArrayNode) pretty.readTree(RESEARCH_FIGURES.toFile())
                 : pretty.createArrayNode();
         ObjectNode row = all.addObject();
         row.put("scenario", scenario + ", " + patients + " patients");
@@ -330,16 +330,15 @@ public final class ResearchAtScale {
         row.put("java", System.getProperty("java.version") + " (server); job on analytics/bin/find-jdk");
         row.put("date", LocalDate.now().toString());
         row.put("loadAverage", loadAverage());
-        pretty.writeValue(results.toFile(), all);
+        pretty.writeValue(RESEARCH_FIGURES.toFile(), all);
         copyIntoResultsJson(pretty, row);
     }
 
     /** Every figure recorded so far, each marked as coming from bench/research.sh (read by the benchmark). */
     static List<JsonNode> recordedFigures() throws IOException {
-        Path file = Path.of("bench", "research-at-scale.json");
         List<JsonNode> figures = new ArrayList<>();
-        if (Files.exists(file)) {
-            for (JsonNode figure : new ObjectMapper().readTree(file.toFile())) {
+        if (Files.exists(RESEARCH_FIGURES)) {
+            for (JsonNode figure : new ObjectMapper().readTree(RESEARCH_FIGURES.toFile())) {
                 figures.add(((ObjectNode) figure.deepCopy()).put("from", "bench/research.sh"));
             }
         }
